@@ -1,0 +1,98 @@
+import type { ProbeResultJob } from '../queues/catalog.js';
+import type { ProbeStamp, Task } from '../schemas/task.js';
+import { massDeathHeld } from './mass-death.js';
+import { decide, nextRoundCounters, type DecideOutcome } from './truth-table.js';
+
+export interface RoundSettings {
+  heartbeatGraceMs: number;
+  maxExtensions: number;
+  massDeathHoldMs: number;
+}
+
+export type RoundOutcome = DecideOutcome | { action: 'hold'; reason: string; heldUntil: number; firstHold: boolean };
+
+export interface TaskVerdict {
+  task: Task;
+  result: ProbeResultJob;
+  stamp: ProbeStamp;
+  outcome: RoundOutcome;
+  heartbeatAgeMs: number;
+  /** The stamp differs from the stored one in a way the next round depends on. */
+  stampChanged: boolean;
+}
+
+export interface RoundVerdict {
+  verdicts: TaskVerdict[];
+  /** Scopes in which the mass-death breaker tripped this round. */
+  breaker: string[];
+}
+
+/** How stale a stored stamp may grow before an unchanged round refreshes it anyway. */
+export const STAMP_REFRESH_MS = 10_000;
+
+/**
+ * One probe round through the truth table and the mass-death breaker, as a pure step: which
+ * tasks to act on and how, and what each task's probe stamp becomes. Results for tasks that are
+ * no longer in the probed attempt are dropped.
+ */
+export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[], s: RoundSettings, now: number): RoundVerdict {
+  const live: Array<Omit<TaskVerdict, 'outcome' | 'stampChanged'> & { decided: DecideOutcome }> = [];
+  for (const result of results) {
+    const task = tasks.get(result.taskId);
+    if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== result.attempt || task.reap) continue;
+    const heartbeatAgeMs = Math.max(0, now - (task.heartbeatAt ?? task.runner?.claimedAt ?? now));
+    const fresh = heartbeatAgeMs < s.heartbeatGraceMs;
+    const counters = nextRoundCounters(task.probe, result.runtimeState, result.processState, fresh);
+    const decided = decide({
+      runtime: result.runtimeState,
+      process: result.processState,
+      heartbeatFresh: fresh,
+      due: task.deadline !== undefined && now > task.deadline,
+      extensions: task.extensions,
+      maxExtensions: s.maxExtensions,
+      ...counters,
+    });
+    const stamp: ProbeStamp = {
+      runtimeState: result.runtimeState,
+      processState: result.processState,
+      at: result.probedAt,
+      evidence: result.evidence,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      ...counters,
+      heldUntil: undefined,
+    };
+    live.push({ task, result, stamp, heartbeatAgeMs, decided });
+  }
+
+  const isDeath = (d: DecideOutcome) => d.action === 'diagnose' && d.crashHint !== 'unknown';
+  const { held, scopes } = massDeathHeld(
+    live.map((v) => ({ taskId: v.task.id, host: v.result.host, dead: isDeath(v.decided) })),
+  );
+
+  const verdicts = live.map((v): TaskVerdict => {
+    let outcome: RoundOutcome = v.decided;
+    const previousHold = v.task.probe?.heldUntil;
+    if (isDeath(v.decided)) {
+      // A death held earlier and still seen after its hold is acted on; a new one joins the hold.
+      if (previousHold !== undefined && now < previousHold) {
+        outcome = { action: 'hold', reason: 'mass-death breaker: death held as inconclusive', heldUntil: previousHold, firstHold: false };
+      } else if (previousHold === undefined && held.has(v.task.id)) {
+        const heldUntil = now + s.massDeathHoldMs;
+        outcome = { action: 'hold', reason: `mass-death breaker tripped (${scopes.join('; ')}): death held until ${new Date(heldUntil).toISOString()}`, heldUntil, firstHold: true };
+      }
+    }
+    const stamp = { ...v.stamp, heldUntil: outcome.action === 'hold' ? outcome.heldUntil : undefined };
+    const prev = v.task.probe;
+    const stampChanged =
+      !prev ||
+      prev.runtimeState !== stamp.runtimeState ||
+      prev.processState !== stamp.processState ||
+      prev.unknownRounds !== stamp.unknownRounds ||
+      prev.contradictionRounds !== stamp.contradictionRounds ||
+      prev.heldUntil !== stamp.heldUntil ||
+      now - prev.at >= STAMP_REFRESH_MS;
+    return { task: v.task, result: v.result, stamp, heartbeatAgeMs: v.heartbeatAgeMs, outcome, stampChanged };
+  });
+  return { verdicts, breaker: scopes };
+}

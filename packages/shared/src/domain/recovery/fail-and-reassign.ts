@@ -1,0 +1,26 @@
+import { REMEDIES } from '../heal-remedies.js';
+import { reassignDelayMs } from './backoff.js';
+import type { RecoveryStrategy } from './recovery-strategy.js';
+
+/** DESIGN §7's default: FAILED, and back to ASSIGNED after the cause's backoff while retries remain. */
+export const failAndReassign: RecoveryStrategy = {
+  name: 'fail-and-reassign',
+  recover(task, diagnosis, ctx) {
+    if (!ctx.retryable(diagnosis.crashType)) {
+      return { decision: 'fail', reason: `${diagnosis.crashType} is not retried: a new attempt would fail the same way` };
+    }
+    if (task.attempt > task.maxRetries) {
+      return { decision: 'fail', reason: `retries spent (attempt ${task.attempt} of ${task.maxRetries + 1})` };
+    }
+    const cap = REMEDIES[diagnosis.crashType].maxAttempts;
+    if (cap !== undefined && task.attempt >= cap) {
+      return { decision: 'fail', reason: `${diagnosis.crashType} has its own cap of ${cap} attempts` };
+    }
+    return {
+      decision: 'reassign',
+      delayMs: reassignDelayMs(diagnosis.crashType, task.attempt - 1, ctx.backoffBaseMs, ctx.random, ctx.retryAfterMs),
+      healHint: ctx.healHint,
+      reason: `retry ${task.attempt} of ${task.maxRetries} after ${diagnosis.crashType}`,
+    };
+  },
+};

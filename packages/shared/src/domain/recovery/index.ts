@@ -1,0 +1,6 @@
+export * from './partial-output.js';
+export * from './backoff.js';
+export * from './recovery-strategy.js';
+export * from './resume-partial.js';
+export * from './fail-and-reassign.js';
+export * from './recovery-engine.js';
