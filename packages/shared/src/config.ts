@@ -1,0 +1,76 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+
+/** Every setting of DESIGN §11, with its documented default. */
+export const ConfigSchema = z
+  .object({
+    REDIS_URL: z.string().url().optional(),
+    KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes a hash tag)')
+      .default('sr'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    API_TOKEN: z.string().min(1).optional(),
+    TICK_MS: positiveInt.default(250),
+    PROBE_INTERVAL_MS: positiveInt.default(1000),
+    PROBE_TIMEOUT_MS: positiveInt.default(2000),
+    PROBE_CONCURRENCY: positiveInt.default(32),
+    HEARTBEAT_GRACE_MS: positiveInt.default(90_000),
+    DEFAULT_MAX_AGE_MINUTES: z.coerce.number().positive().default(30),
+    MIN_MAX_AGE_MINUTES: z.coerce.number().positive().default(1),
+    MAX_EXTENSIONS: nonNegativeInt.default(2),
+    RESUME_MIN_RATIO: z.coerce.number().min(0).max(1).default(0.2),
+    RECOVERY_STRATEGIES: z
+      .string()
+      .default('resume-partial,fail-and-reassign')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1)),
+    BACKOFF_BASE_MS: nonNegativeInt.default(1000),
+    MASS_DEATH_HOLD_MS: nonNegativeInt.default(60_000),
+    DRY_RUN: z.stringbool().default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ESCALATION_WEBHOOK_URL: z.string().url().optional(),
+    /** Added to DESIGN §11: the runner host a prober serves (`probe-<host>`); the node name in a DaemonSet. */
+    NODE_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/).default(hostname()),
+    /** Added to DESIGN §11: which probe queues a prober takes from: its host's, the shared one, or both. */
+    PROBER_QUEUES: z
+      .string()
+      .default('local,shared')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['local', 'shared'])).min(1)),
+  })
+  .refine((c) => c.MIN_MAX_AGE_MINUTES <= c.DEFAULT_MAX_AGE_MINUTES * 3, {
+    path: ['MIN_MAX_AGE_MINUTES'],
+    message: 'must not exceed 3 × DEFAULT_MAX_AGE_MINUTES',
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Empty strings count as unset, so `FOO=` in a compose file falls back to the default. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape ?? {})) {
+    const v = overrides[key] ?? env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** A config for tests and embedding: defaults plus the given values, validated the same way. */
+export function configWith(values: Partial<Record<keyof Config, string | number | boolean>>): Config {
+  const asStrings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) asStrings[k] = String(v);
+  return loadConfig({}, asStrings);
+}
