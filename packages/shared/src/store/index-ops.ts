@@ -1,0 +1,81 @@
+import type { Keys } from '../redis/keys.js';
+import type { ProbeTargetJob } from '../queues/catalog.js';
+import type { Task } from '../schemas/task.js';
+
+/** One index change, applied by the CAS script in the same atomic step as the task write. */
+export type IndexOp =
+  | { op: 'zadd'; key: string; score: number; member: string }
+  | { op: 'zrem'; key: string; member: string }
+  | { op: 'sadd'; key: string; member: string }
+  | { op: 'hset'; key: string; field: string; value: string }
+  | { op: 'hdel'; key: string; field: string };
+
+/**
+ * The index changes that follow from a task going from `before` to `after`. Derived, never
+ * hand-written at call sites, so the indexes cannot drift from the task hashes.
+ */
+export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, now: number): IndexOp[] {
+  const ops: IndexOp[] = [];
+  const id = after.id;
+  if (!before) ops.push({ op: 'zadd', key: keys.allTasks(), score: after.createdAt, member: id });
+  if (before?.status !== after.status) {
+    if (before) ops.push({ op: 'zrem', key: keys.status(before.status), member: id });
+    ops.push({ op: 'zadd', key: keys.status(after.status), score: now, member: id });
+  }
+  const wasClaimable = before?.status === 'ASSIGNED';
+  const isClaimable = after.status === 'ASSIGNED';
+  if (isClaimable && !wasClaimable) {
+    ops.push({ op: 'sadd', key: keys.kinds(), member: after.kind });
+    ops.push({ op: 'zadd', key: keys.claimable(after.kind), score: Math.max(now, after.healHint?.notBefore ?? 0), member: id });
+  } else if (wasClaimable && !isClaimable) {
+    ops.push({ op: 'zrem', key: keys.claimable(before.kind), member: id });
+  }
+  const probing = (t: Task | undefined) => t?.status === 'IN_PROGRESS' && !t.reap;
+  if (probing(after)) {
+    const target = probeTargetEntry(after);
+    if (!probing(before) || target !== probeTargetEntry(before!)) {
+      ops.push({ op: 'hset', key: keys.probeTargets(), field: id, value: target });
+    }
+    if (after.deadline !== undefined && after.deadline !== before?.deadline) {
+      ops.push({ op: 'zadd', key: keys.deadlines(), score: after.deadline, member: id });
+    }
+    // A fresh claim is probed at once: a runner that dies on start is found in the first round.
+    if (!probing(before)) ops.push({ op: 'zadd', key: keys.probeSchedule(), score: now, member: id });
+  } else if (probing(before)) {
+    ops.push({ op: 'zrem', key: keys.deadlines(), member: id });
+    ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
+    ops.push({ op: 'hdel', key: keys.probeTargets(), field: id });
+  }
+  return ops;
+}
+
+/** What a prober needs of an IN_PROGRESS task: kept beside the task so a tick never parses tasks. */
+export function probeTargetOf(task: Task): ProbeTargetJob & { attempt: number } {
+  const r = task.runner;
+  return {
+    taskId: task.id,
+    attempt: task.attempt,
+    runtime: r?.runtime ?? { type: 'heartbeat', ref: '' },
+    pid: r?.pid,
+    pidStartTime: r?.pidStartTime,
+    host: r?.host,
+    heartbeatAt: task.heartbeatAt,
+  };
+}
+
+/**
+ * Where in each probe interval a task is probed, as a fraction. Runners of one host share a phase
+ * so that a host's tasks are probed in the same round (the mass-death breaker judges rounds);
+ * tasks with no host spread by id so that a large fleet does not come due in one tick.
+ */
+export function probePhase(task: Task): number {
+  const key = task.runner?.host ?? task.id;
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) / 2 ** 32;
+}
+
+/** The probe-target hash entry: `<phase>|<target json>`, read by the scheduler's Lua script. */
+export function probeTargetEntry(task: Task): string {
+  return `${probePhase(task).toFixed(6)}|${JSON.stringify(probeTargetOf(task))}`;
+}

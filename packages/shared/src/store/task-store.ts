@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { checkTransition } from '../domain/state-machine.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import type { Keys } from '../redis/keys.js';
+import { TaskSchema, type Task, type TaskStatus } from '../schemas/task.js';
+import { CAS_WRITE_LUA } from './cas-script.js';
+import { indexOpsFor, type IndexOp } from './index-ops.js';
+
+export type Clock = () => number;
+
+/** What a mutation decides: write this task, or leave it alone and say why. */
+export type Mutation = { write: Task } | { refuse: ConflictError } | { keep: true };
+
+export interface TransitionRequest {
+  to: TaskStatus;
+  by: string;
+  reason: string;
+}
+
+export interface TaskStoreOptions {
+  /** How often a writer re-reads and retries after losing a race. Default 50. */
+  maxCasRetries?: number;
+  clock?: Clock;
+}
+
+interface CasResult {
+  outcome: 'written' | 'moved' | 'guarded';
+  value: string;
+}
+
+/**
+ * Tasks as JSON in one hash each, written only through one compare-and-set script: two replicas
+ * racing on one task produce one write; the loser re-reads and finds the transition refused.
+ */
+export class TaskStore {
+  readonly clock: Clock;
+  private readonly maxCasRetries: number;
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: Keys,
+    options: TaskStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.maxCasRetries = options.maxCasRetries ?? 50;
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    const json = await this.redis.hget(this.keys.task(id), 'json');
+    return json === null ? undefined : TaskSchema.parse(JSON.parse(json));
+  }
+
+  async mustGet(id: string): Promise<Task> {
+    const task = await this.get(id);
+    if (!task) throw new NotFoundError(id);
+    return task;
+  }
+
+  async getMany(ids: string[]): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.task(id), 'json');
+    const results = (await pipeline.exec()) ?? [];
+    const tasks: Task[] = [];
+    for (const [err, json] of results) {
+      if (!err && typeof json === 'string') tasks.push(TaskSchema.parse(JSON.parse(json)));
+    }
+    return tasks;
+  }
+
+  /**
+   * Inserts a new task unless one of `guardKeys` already names a task: then nothing is written
+   * and the existing id is returned (idempotency keys, dedup fingerprints).
+   */
+  async insert(task: Task, guardKeys: string[] = []): Promise<{ created: true; task: Task } | { created: false; existingId: string }> {
+    const result = await this.cas(task.id, '', task, indexOpsFor(this.keys, undefined, task, this.clock()), guardKeys);
+    if (result.outcome === 'written') return { created: true, task };
+    if (result.outcome === 'guarded') return { created: false, existingId: result.value };
+    throw new ConflictError(`task ${task.id} already exists`, 'contention');
+  }
+
+  /**
+   * Reads the task, lets `decide` compute the change as a pure step, and writes it only if no one
+   * else wrote in between; on a lost race it reads again and decides again.
+   */
+  async mutate(id: string, decide: (task: Task, now: number) => Mutation): Promise<Task> {
+    for (let i = 0; i < this.maxCasRetries; i++) {
+      const raw = await this.redis.hmget(this.keys.task(id), 'json', 'rev');
+      const [json, rev] = raw;
+      if (json === null || json === undefined || rev === null || rev === undefined) throw new NotFoundError(id);
+      const before = TaskSchema.parse(JSON.parse(json));
+      const now = this.clock();
+      const m = decide(before, now);
+      if ('refuse' in m) throw m.refuse;
+      if ('keep' in m) return before;
+      const after = { ...m.write, updatedAt: now };
+      const result = await this.cas(id, rev, after, indexOpsFor(this.keys, before, after, now), []);
+      if (result.outcome === 'written') return after;
+    }
+    throw new ConflictError(`task ${id} is being changed by too many writers; try again`, 'contention');
+  }
+
+  /** A state-machine transition plus whatever else `patch` changes, as one atomic step. */
+  async transition(id: string, req: TransitionRequest, patch: (task: Task, now: number) => Partial<Task> = () => ({})): Promise<Task> {
+    return this.mutate(id, (task, now) => {
+      const check = checkTransition(task.status, req.to, task);
+      if (!check.ok) return { refuse: new ConflictError(check.reason, 'transition_not_allowed') };
+      return { write: applyTransition(task, req, now, patch(task, now)) };
+    });
+  }
+
+  /** A page of ids from one of the task ZSETs. */
+  async idsIn(key: string, offset: number, count: number, newestFirst = true): Promise<string[]> {
+    const stop = offset + count - 1;
+    return newestFirst ? this.redis.zrevrange(key, offset, stop) : this.redis.zrange(key, String(offset), String(stop));
+  }
+
+  private async cas(id: string, expectedRev: string, task: Task, ops: IndexOp[], guardKeys: string[]): Promise<CasResult> {
+    const keyList: string[] = [this.keys.task(id)];
+    const indexOf = (k: string) => {
+      let i = keyList.indexOf(k);
+      if (i < 0) i = keyList.push(k) - 1;
+      return i + 1;
+    };
+    const encodedOps = ops.map((o) => {
+      switch (o.op) {
+        case 'zadd':
+          return ['zadd', indexOf(o.key), String(o.score), o.member];
+        case 'hset':
+          return ['hset', indexOf(o.key), o.field, o.value];
+        case 'hdel':
+          return ['hdel', indexOf(o.key), o.field];
+        default:
+          return [o.op, indexOf(o.key), o.member];
+      }
+    });
+    const guards = guardKeys.map(indexOf);
+    const [code, value] = (await this.redis.eval(
+      CAS_WRITE_LUA,
+      keyList.length,
+      ...keyList,
+      expectedRev,
+      JSON.stringify(task),
+      JSON.stringify(encodedOps),
+      JSON.stringify(guards),
+      id,
+    )) as [number, string];
+    return { outcome: code === 1 ? 'written' : code === 2 ? 'guarded' : 'moved', value: String(value) };
+  }
+}
+
+export function applyTransition(task: Task, req: TransitionRequest, now: number, patch: Partial<Task>): Task {
+  return {
+    ...task,
+    ...patch,
+    status: req.to,
+    history: [...task.history, { from: task.status, to: req.to, at: now, by: req.by, reason: req.reason }],
+  };
+}

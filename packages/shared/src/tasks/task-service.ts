@@ -1,0 +1,234 @@
+import { ConflictError } from '../errors/conflict-error.js';
+import { decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
+import { QUEUE } from '../queues/catalog.js';
+import type { JobQueues } from '../queues/job-queues.js';
+import type { ClaimBody, CreateTaskBody, FailBody, HeartbeatBody } from '../schemas/api.js';
+import type { Task, TaskStatus } from '../schemas/task.js';
+import type { LogStore } from '../store/log-store.js';
+import type { TaskStore } from '../store/task-store.js';
+
+export interface TaskServiceOptions {
+  store: TaskStore;
+  logs: LogStore;
+  queues: JobQueues;
+  /** `maxRetries` when the producer gives none (DESIGN §2: 1). */
+  defaultMaxRetries?: number;
+  /** The window an attempt gets at claim when the task names none: learned or configured. */
+  maxAgeFor: (task: Task) => Promise<number>;
+  /** Redacts secrets from log lines before they are stored. */
+  redactLine?: (line: string) => string;
+  /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
+  onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
+}
+
+export interface CreateResult {
+  task: Pick<Task, 'id' | 'status'>;
+  created: boolean;
+}
+
+const COMPARE_AND_DELETE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+
+const MAX_CLAIM_TRIES = 100;
+/** How many of the oldest claimable tasks a claim that lost a race picks from. */
+const CLAIM_SPREAD = 32;
+/** Cancelled, or FAILED with nothing more coming: no reassignment, no continuation. */
+export function endedForGood(task: Task): boolean {
+  if (task.status === 'CANCELLED') return true;
+  if (task.status !== 'FAILED' || task.continuationId) return false;
+  return task.context.reap_diagnosis?.decision !== 'reassign' || task.attempt > task.maxRetries;
+}
+
+/** The jobId of a task's waiting job on the tasks queue: one per attempt. */
+export function taskJobId(taskId: string, attempt: number): string {
+  return `${taskId}-a${attempt}`;
+}
+
+/**
+ * The task lifecycle as producers and runners see it (DESIGN §2, §9), shared by the HTTP API and
+ * the typed producer and runner clients that talk to Redis directly.
+ */
+export class TaskService {
+  readonly store: TaskStore;
+  private readonly logs: LogStore;
+  private readonly queues: JobQueues;
+  private readonly defaultMaxRetries: number;
+  private readonly maxAgeFor: (task: Task) => Promise<number>;
+  private readonly redactLine: (line: string) => string;
+  private readonly onCompleted: Array<(task: Task, now: number) => Promise<void>>;
+
+  constructor(options: TaskServiceOptions) {
+    this.store = options.store;
+    this.logs = options.logs;
+    this.queues = options.queues;
+    this.defaultMaxRetries = options.defaultMaxRetries ?? 1;
+    this.maxAgeFor = options.maxAgeFor;
+    this.redactLine = options.redactLine ?? ((l) => l);
+    this.onCompleted = options.onCompleted ?? [];
+  }
+
+  async create(body: CreateTaskBody, extra: Partial<Task> = {}): Promise<CreateResult> {
+    const { store } = this;
+    const keys = store.keys;
+    const now = store.clock();
+    const id = store.newId();
+    const task: Task = {
+      id,
+      kind: body.kind,
+      status: 'ASSIGNED',
+      attempt: 1,
+      maxRetries: body.maxRetries ?? this.defaultMaxRetries,
+      maxAgeMinutes: body.maxAgeMinutes,
+      extensions: 0,
+      fencedRunners: [],
+      payload: body.payload,
+      context: {},
+      expectedOutputChars: body.expectedOutputChars,
+      idempotencyKey: body.idempotencyKey,
+      dedupKey: body.dedupKey,
+      history: [{ from: 'PENDING', to: 'ASSIGNED', at: now, by: 'api', reason: 'queued for a runner' }],
+      createdAt: now,
+      updatedAt: now,
+      ...extra,
+    };
+    const guards: string[] = [];
+    if (body.idempotencyKey) guards.push(keys.idempotency(body.idempotencyKey));
+    if (body.dedupKey) guards.push(keys.fingerprint(body.kind, body.dedupKey));
+    let result = await store.insert(task, guards);
+    if (!result.created && body.dedupKey) {
+      // A fingerprint admits a new task once its last one ended for good (not open, not completed).
+      const existing = await store.get(result.existingId);
+      const idemHolder = body.idempotencyKey ? await store.redis.get(keys.idempotency(body.idempotencyKey)) : null;
+      if (existing && idemHolder === null && endedForGood(existing)) {
+        await store.redis.eval(COMPARE_AND_DELETE_LUA, 1, keys.fingerprint(body.kind, body.dedupKey), existing.id);
+        result = await store.insert(task, guards);
+      }
+    }
+    if (!result.created) {
+      const existing = await store.get(result.existingId);
+      return { task: { id: result.existingId, status: existing?.status ?? 'PENDING' }, created: false };
+    }
+    await this.offer(task);
+    return { task: { id, status: task.status }, created: true };
+  }
+
+  /** Puts an ASSIGNED task on the tasks queue for BullMQ-native runners and the dashboard. */
+  async offer(task: Task): Promise<void> {
+    const delay = Math.max(0, (task.healHint?.notBefore ?? 0) - this.store.clock());
+    await this.queues.add(QUEUE.tasks, 'task', { taskId: task.id, attempt: task.attempt }, {
+      jobId: taskJobId(task.id, task.attempt),
+      delay,
+    });
+  }
+
+  /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
+  async claim(claim: ClaimBody): Promise<Task | undefined> {
+    const { store } = this;
+    const kinds = claim.kinds?.length ? claim.kinds : await store.redis.smembers(store.keys.kinds());
+    for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
+      // Uncontended, the oldest. Once a race for it is lost, a random one of the oldest few:
+      // many runners claiming at once would otherwise all race for the same task, round after
+      // round, and most would give up with work still waiting.
+      const candidates = await this.claimable(kinds, tries === 0 ? 1 : CLAIM_SPREAD);
+      if (candidates.length === 0) return undefined;
+      const candidate = candidates[Math.floor(Math.random() * candidates.length)]!;
+      const current = await store.get(candidate);
+      if (!current || current.status !== 'ASSIGNED') continue; // claimed since the index was read
+      const maxAge = await this.maxAgeFor(current);
+      try {
+        const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge));
+        await this.queues.queue(QUEUE.tasks).remove(taskJobId(claimed.id, claimed.attempt)).catch(() => 0);
+        if (claimed.dedupKey) await store.redis.incr(store.keys.fingerprintAttempts(claimed.kind, claimed.dedupKey));
+        return claimed;
+      } catch (err) {
+        if ((err as Error).name === 'ConflictError' || (err as Error).name === 'NotFoundError') continue;
+        throw err;
+      }
+    }
+    throw new ConflictError('too many runners are claiming at once; try again', 'contention');
+  }
+
+  /** Up to `limit` claimable task ids of the given kinds, oldest first. */
+  private async claimable(kinds: string[], limit: number): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const { store } = this;
+    const now = String(store.clock());
+    const pipeline = store.redis.pipeline();
+    for (const kind of kinds) pipeline.zrangebyscore(store.keys.claimable(kind), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const results = (await pipeline.exec()) ?? [];
+    const found: Array<{ id: string; score: number }> = [];
+    for (const [err, value] of results) {
+      const flat = err ? [] : (value as string[]);
+      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    }
+    return found
+      .sort((a, b) => a.score - b.score)
+      .slice(0, limit)
+      .map((c) => c.id);
+  }
+
+  async heartbeat(id: string, body: HeartbeatBody): Promise<Task> {
+    return this.store.mutate(id, (task, now) => decideHeartbeat(task, body, now));
+  }
+
+  async appendLog(id: string, lines: string[]): Promise<void> {
+    await this.store.mustGet(id);
+    await this.logs.append(id, lines.map(this.redactLine));
+  }
+
+  async complete(id: string, runnerId: string, output: unknown): Promise<Task> {
+    const task = await this.store.mutate(id, (t, now) => decideComplete(t, runnerId, output, now));
+    const now = this.store.clock();
+    // The completion stands whatever a hook does: learning and healing are best effort.
+    await Promise.allSettled(this.onCompleted.map((hook) => hook(task, now)));
+    return task;
+  }
+
+  /** A runner's own failure report: fenced at once, then diagnosed and recovered like a reaped one. */
+  async fail(id: string, body: FailBody): Promise<Task> {
+    const task = await this.store.mutate(id, (t, now) => decideRunnerFail(t, body, now));
+    await this.queues.add(
+      QUEUE.diagnose,
+      'diagnose',
+      {
+        taskId: id,
+        attempt: task.attempt,
+        reason: 'runner reported failure',
+        source: 'runner',
+        probe: {
+          runtimeState: 'unknown',
+          processState: 'dead',
+          evidence: ['the runner reported its own failure'],
+          exitCode: body.exitCode,
+          signal: body.signal,
+        },
+        seenAt: this.store.clock(),
+      },
+      { jobId: `diag-${id}-a${task.attempt}` },
+    );
+    return task;
+  }
+
+  async cancel(id: string, reason = 'cancelled by request'): Promise<Task> {
+    return this.store.mutate(id, (task, now) => decideCancel(task, 'api', reason, now));
+  }
+
+  async list(query: { status?: TaskStatus; kind?: string; limit: number }): Promise<Task[]> {
+    const { store } = this;
+    const key = query.status ? store.keys.status(query.status) : store.keys.allTasks();
+    const out: Task[] = [];
+    const page = Math.max(query.limit, 100);
+    // Kind is filtered while paging so a rare kind still fills its page; bounded to keep a request cheap.
+    for (let offset = 0; out.length < query.limit && offset < 50_000; offset += page) {
+      const ids = await store.idsIn(key, offset, page);
+      if (ids.length === 0) break;
+      for (const task of await store.getMany(ids)) {
+        if (query.kind && task.kind !== query.kind) continue;
+        out.push(task);
+        if (out.length >= query.limit) break;
+      }
+      if (ids.length < page) break;
+    }
+    return out;
+  }
+}
