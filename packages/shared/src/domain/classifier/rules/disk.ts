@@ -1,0 +1,13 @@
+import type { Rule } from '../types.js';
+import { gist } from '../gist.js';
+
+export const diskRules: Rule[] = [
+  {
+    id: 'disk-full',
+    crashType: 'disk_full',
+    weight: 0.98,
+    pattern:
+      /\bENOSPC\b|No space left on device|\[Errno 28\]|Disk quota exceeded|\bEDQUOT\b|\[Errno 122\]|not enough space on the disk|database or disk is full|\bSQLITE_FULL\b|insufficient (?:disk|storage) space|\bdisk (?:is )?full\b|out of disk space|insufficient space on your system|no space left/i,
+    summary: (_m, line) => `The disk is full: ${gist(line, 120)}`,
+  },
+];

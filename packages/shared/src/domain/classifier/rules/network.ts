@@ -1,0 +1,60 @@
+import type { Rule } from '../types.js';
+import { gist } from '../gist.js';
+
+const network = (_m: RegExpExecArray, line: string): string => `Network failure: ${gist(line, 120)}`;
+
+/** The connection failed. A *connect* timeout is the network's fault; a read timeout is not (see timeout rules). */
+export const networkRules: Rule[] = [
+  {
+    id: 'socket-errno',
+    crashType: 'network_error',
+    weight: 0.95,
+    pattern:
+      /\b(?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN|ECONNABORTED|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)\b|\bos error 1(?:04|1[01]|13)\b/,
+    summary: network,
+  },
+  {
+    id: 'connection-words',
+    crashType: 'network_error',
+    weight: 0.93,
+    pattern:
+      /Connection refused|Connection reset(?: by peer)?|\bConnection(?:Refused|Reset|Aborted)(?:Error)?\b|Name or service not known|Temporary failure in name resolution|nodename nor servname provided|No address associated with hostname|Could not resolve host|\bno such host\b|Network is unreachable|No route to host|socket hang up|Failed to establish a new connection|NameResolutionError|UnknownHostException|\bConnectException\b|NoRouteToHostException|Couldn't connect to server|Failed to connect to|failed to connect to all addresses|Remote end closed connection without response|\bRemoteDisconnected\b|ServerDisconnectedError|ClientConnectorError|other side closed|\bConnectTimeout(?:Error)?\b|connect timed out|Connection timed out|\bAPIConnectionError\b|\bConnectError\b|NewConnectionError|dns error|DNS resolution failed|net::ERR_[A-Z_]+|connection closed before message completed|tunneling socket could not be established|kex_exchange_identification|Unable to connect to the remote server|The remote name could not be resolved|An existing connection was forcibly closed|No connection could be made because the target machine actively refused it|connected party did not properly respond|\bgetaddrinfo\b|\bdial (?:tcp|udp)[46]?(?: \S+)?: (?:lookup|connect)/i,
+    summary: network,
+  },
+  {
+    id: 'connection-error-class',
+    crashType: 'network_error',
+    weight: 0.9,
+    pattern: /(?<![A-Za-z])ConnectionError\b|Connection aborted|\bi\/o timeout\b|"https?:\/\/[^"]+": (?:unexpected )?EOF\b|ERR_STREAM_PREMATURE_CLOSE|Premature close/,
+    summary: network,
+  },
+  {
+    id: 'tls',
+    crashType: 'network_error',
+    weight: 0.93,
+    pattern:
+      /certificate has expired|CERT_HAS_EXPIRED|unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSL routines|\bSSL(?:CertVerification|EOF|ZeroReturn)?Error\b|SSLHandshakeException|SSL certificate problem|x509: certificate|tls: (?:handshake failure|failed to verify|bad certificate)|TLS handshake timeout|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match certificate|SSL_ERROR_SYSCALL|unable to get local issuer certificate|\bEPROTO\b|wrong version number|EOF occurred in violation of protocol|socket disconnected before secure TLS connection/,
+    summary: (_m, line) => `TLS failure: ${gist(line, 120)}`,
+  },
+  {
+    id: 'network-generic',
+    crashType: 'network_error',
+    weight: 0.8,
+    pattern: /\bfetch failed\b|\bConnection error\.|\bRemoteProtocolError\b|Server disconnected without sending a response|\bNetwork ?Error\b|\bnetwork error\b|\bERR_NETWORK\b|Network request failed|\bConnection lost\b|Connection closed by|\bEADDRINUSE\b/,
+    summary: network,
+  },
+  {
+    id: 'max-retries',
+    crashType: 'network_error',
+    weight: 0.7,
+    pattern: /Max retries exceeded with url/,
+    summary: network,
+  },
+  {
+    id: 'broken-pipe',
+    crashType: 'network_error',
+    weight: 0.62,
+    pattern: /\bEPIPE\b|Broken pipe|BrokenPipeError/,
+    summary: network,
+  },
+];

@@ -1,0 +1,94 @@
+import type { Rule } from '../types.js';
+import { gist } from '../gist.js';
+
+/** Stopped from outside: signals, shells reporting them, orchestrators stopping containers. */
+export const killedRules: Rule[] = [
+  {
+    // The shell's report of a SIGKILL death; "Killed process" (the kernel) and "SkilledWorker" are not it.
+    id: 'shell-killed',
+    crashType: 'killed',
+    weight: 0.78,
+    // Bash says `Killed` alone, or `<pid> Killed   <command>`: "Killed 3 zombie children" is a log line.
+    pattern: /^Killed$|^Killed: 9\b|\s\d+\s+Killed(?:\s|$)|^zsh: killed\b|^\[\d+\]\+?\s+Killed\b/,
+    summary: 'Killed by SIGKILL from outside (the shell reported "Killed")',
+    sigkill: true,
+  },
+  {
+    id: 'sigkill',
+    crashType: 'killed',
+    weight: 0.82,
+    pattern: /\bSIGKILL\b|signal: killed|status=9\/KILL|(?:killed|terminated) by signal 9\b|died with <Signals\.SIGKILL/,
+    summary: 'Killed by SIGKILL from outside',
+    sigkill: true,
+  },
+  {
+    id: 'shell-terminated',
+    crashType: 'killed',
+    weight: 0.78,
+    pattern: /^Terminated$|\s\d+\s+Terminated(?:\s|$)|^zsh: terminated\b|^\[\d+\]\+?\s+Terminated\b/,
+    summary: 'Terminated by SIGTERM from outside (the shell reported "Terminated")',
+  },
+  {
+    id: 'sigterm',
+    crashType: 'killed',
+    weight: 0.8,
+    pattern: /\bSIGTERM\b|signal: terminated|status=15\/TERM|(?:killed by|terminated by|received) signal 15\b|died with <Signals\.SIGTERM/,
+    summary: 'Terminated by SIGTERM from outside',
+  },
+  {
+    id: 'sigint',
+    crashType: 'killed',
+    weight: 0.82,
+    pattern: /^KeyboardInterrupt\b|\bSIGINT\b|signal: interrupt|died with <Signals\.SIGINT|status=2\/INT|^\^C$/,
+    summary: 'Interrupted from outside (SIGINT / Ctrl-C)',
+  },
+  {
+    id: 'sighup',
+    crashType: 'killed',
+    weight: 0.75,
+    pattern: /\bSIGHUP\b|^Hangup\b|signal: hangup|status=1\/HUP/,
+    summary: 'Hung up (SIGHUP)',
+  },
+  {
+    id: 'orchestrator-stop',
+    crashType: 'killed',
+    weight: 0.8,
+    pattern:
+      /Stopping container|Killing container|\bEvicted\b|Pod was terminated|imminent node shutdown|\bpreempted\b|\bPreempting\b|spot (?:instance )?interruption/i,
+    summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
+  },
+  {
+    id: 'graceful-stop',
+    crashType: 'killed',
+    weight: 0.72,
+    pattern: /Gracefully stopping|shutting down gracefully|received (?:a )?shutdown signal|The operation was canceled|^Stopping .*\.service/i,
+    summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
+  },
+];
+
+/** The work's own deadline. */
+export const timeoutRules: Rule[] = [
+  {
+    id: 'deadline',
+    crashType: 'timeout',
+    weight: 0.95,
+    pattern:
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?limit/i,
+    summary: (_m, line) => `The work ran past its deadline: ${gist(line, 120)}`,
+  },
+  {
+    id: 'timeout-error',
+    crashType: 'timeout',
+    weight: 0.88,
+    pattern:
+      /\bTimeoutError\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
+    summary: (_m, line) => `Timed out: ${gist(line, 120)}`,
+  },
+  {
+    id: 'timed-out',
+    crashType: 'timeout',
+    weight: 0.72,
+    pattern: /\btimed out\b/i,
+    summary: (_m, line) => `Timed out: ${gist(line, 120)}`,
+  },
+];
