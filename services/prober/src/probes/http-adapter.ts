@@ -1,0 +1,83 @@
+import type { ProbeAdapter, ProbeContext, ProbeResult, ProbeTarget } from '@smart-reap/shared';
+import { errorMessage, isAbortError, unknownResult } from './probe-results.js';
+
+/**
+ * A runner that serves a health URL (the ref). The runtime axis is "does a server answer", the
+ * process axis "does it say the runner is healthy":
+ * - 2xx → alive/alive.
+ * - 410 Gone → alive/dead: the runtime answers and says its runner has exited (for a supervisor
+ *   or sidecar serving health on a runner's behalf).
+ * - any other status (503, 404, 500, …) → alive/unknown: a server that answers is a live runtime,
+ *   but "unhealthy" is not "gone" (overloaded, starting, a proxy in front): the heartbeat decides.
+ * - connection refused → dead/dead: the host answered and nothing listens on the runner's port.
+ * - anything else (DNS, unreachable, reset, TLS, abort) → unknown/unknown.
+ */
+export class HttpProbeAdapter implements ProbeAdapter {
+  readonly type = 'http' as const;
+
+  async probe(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeResult> {
+    const url = parseHealthUrl(target.runtime.ref);
+    if (!url) return unknownResult(`invalid health URL ${JSON.stringify(redactUrl(target.runtime.ref))}: not an http(s) URL`);
+    const shown = redactUrl(url.href);
+    let res: Response;
+    try {
+      res = await fetch(withoutCredentials(url), { signal: ctx.signal, headers: { accept: '*/*', ...basicAuth(url) } });
+    } catch (err) {
+      if (isAbortError(err)) return unknownResult(`GET ${shown} aborted: no answer within the probe budget`);
+      if (isConnectionRefused(err)) return { runtimeState: 'dead', processState: 'dead', evidence: [`GET ${shown}: connection refused, nothing listens there`] };
+      return unknownResult(`GET ${shown} failed: ${describeFetchError(err)}`);
+    }
+    // Free the connection; the body says nothing the status does not.
+    await res.body?.cancel().catch(() => undefined);
+    const answered = `GET ${shown} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+    if (res.ok) return { runtimeState: 'alive', processState: 'alive', evidence: [answered] };
+    if (res.status === 410) return { runtimeState: 'alive', processState: 'dead', evidence: [`${answered}: the runtime reports its runner exited`] };
+    return { runtimeState: 'alive', processState: 'unknown', evidence: [`${answered}: the runtime is up, its runner's health is not confirmed`] };
+  }
+}
+
+function parseHealthUrl(ref: string): URL | undefined {
+  try {
+    const url = new URL(ref);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** fetch refuses URLs that carry credentials: they travel as a Basic authorization header instead. */
+function basicAuth(url: URL): Record<string, string> {
+  if (!url.username && !url.password) return {};
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function withoutCredentials(url: URL): URL {
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return bare;
+}
+
+/** Evidence lands in the audit trail: keep credentials and query strings (tokens) out of it. */
+function redactUrl(ref: string): string {
+  try {
+    const u = new URL(ref);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return ref.replace(/\/\/[^/@]*@/, '//…@').replace(/\?.*$/, '?…');
+  }
+}
+
+/** undici reports a refused connection as `fetch failed` with the socket error (or all of them, per address) as cause. */
+function isConnectionRefused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+  if (!cause) return false;
+  if (cause.code === 'ECONNREFUSED') return true;
+  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => e.code === 'ECONNREFUSED');
+}
+
+function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : errorMessage(err);
+}

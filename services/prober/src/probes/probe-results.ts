@@ -1,0 +1,15 @@
+import type { ProbeResult } from '@smart-reap/shared';
+
+/** Both axes unknown: nothing was seen either way (a probe that errs is never `dead`). */
+export function unknownResult(...evidence: string[]): ProbeResult {
+  return { runtimeState: 'unknown', processState: 'unknown', evidence };
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}

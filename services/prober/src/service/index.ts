@@ -1,0 +1,3 @@
+export * from './probe-worker.js';
+export * from './stop-handler.js';
+export * from './prober-metrics.js';

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProbeContext, ProbeTarget } from '@smart-reap/shared';
+import { HttpProbeAdapter } from '../../src/probes/http-adapter.js';
+import { probeWithBudget } from '../../src/probes/probe-with-budget.js';
+import { HttpServers } from '../support/http-servers.js';
+
+// Real HTTP servers on 127.0.0.1: answering, failing, hanging, and a port nothing listens on.
+
+const servers = new HttpServers();
+afterEach(() => servers.closeAll());
+
+const adapter = new HttpProbeAdapter();
+const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now(), heartbeatGraceMs: 90_000 });
+const target = (ref: string): ProbeTarget => ({ taskId: 't1', runtime: { type: 'http', ref } });
+
+describe('http adapter against real servers', () => {
+  it('is alive on both axes when the health URL answers 2xx', async () => {
+    const base = await servers.start({ status: 204 });
+    expect(await adapter.probe(target(`${base}/healthz`), ctx())).toEqual({
+      runtimeState: 'alive',
+      processState: 'alive',
+      evidence: [`GET ${base}/healthz answered 204 No Content`],
+    });
+  });
+
+  it('keeps the runtime alive but does not call the runner dead on a 503', async () => {
+    const base = await servers.start({ status: 503 });
+    const r = await adapter.probe(target(`${base}/healthz`), ctx());
+    expect(r).toMatchObject({ runtimeState: 'alive', processState: 'unknown' });
+    expect(r.evidence[0]).toMatch(/answered 503 Service Unavailable: the runtime is up/);
+  });
+
+  it('takes 410 Gone as the runtime reporting its runner exited', async () => {
+    const base = await servers.start({ status: 410 });
+    expect(await adapter.probe(target(`${base}/healthz`), ctx())).toMatchObject({ runtimeState: 'alive', processState: 'dead' });
+  });
+
+  it('is dead on both axes when the connection is refused', async () => {
+    const base = await servers.closedPort();
+    const r = await adapter.probe(target(`${base}/healthz`), ctx());
+    expect(r).toMatchObject({ runtimeState: 'dead', processState: 'dead' });
+    expect(r.evidence[0]).toMatch(/connection refused/);
+  });
+
+  it('returns unknown at the budget when the server accepts and never answers', async () => {
+    const base = await servers.start('hang');
+    const started = Date.now();
+    const r = await probeWithBudget(adapter, target(`${base}/healthz`), { timeoutMs: 300, now: started, heartbeatGraceMs: 90_000 });
+    const took = Date.now() - started;
+    expect(r).toEqual({ runtimeState: 'unknown', processState: 'unknown', evidence: ['probe timed out after 300 ms'] });
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(2_000);
+  });
+
+  it('heeds its own signal when used without the budget wrapper: unknown, never dead', async () => {
+    const base = await servers.start('hang');
+    const r = await adapter.probe(target(`${base}/healthz`), { ...ctx(), signal: AbortSignal.timeout(200) });
+    expect(r).toMatchObject({ runtimeState: 'unknown', processState: 'unknown' });
+    expect(r.evidence[0]).toMatch(/aborted/);
+  });
+
+  it('sends URL credentials as Basic auth and keeps them and query strings out of the evidence', async () => {
+    const base = await servers.start({ status: 200 });
+    const r = await adapter.probe(target(base.replace('http://', 'http://user:s3cret@') + '/healthz?token=abc'), ctx());
+    expect(r.processState).toBe('alive');
+    expect(servers.authorizations).toEqual([`Basic ${Buffer.from('user:s3cret').toString('base64')}`]);
+    expect(r.evidence.join(' ')).not.toMatch(/s3cret|abc|user/);
+    expect(r.evidence[0]).toContain('/healthz?…');
+  });
+
+  it('is unknown on a ref that is not an http(s) URL', async () => {
+    for (const ref of ['', 'not a url', 'ftp://example.com/x', 'file:///etc/passwd']) {
+      expect(await adapter.probe(target(ref), ctx())).toMatchObject({ runtimeState: 'unknown', processState: 'unknown' });
+    }
+  });
+});
