@@ -1,0 +1,150 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  JobSchemas,
+  QUEUE,
+  REMEDIES,
+  SHORT_WORKER_LOCKS,
+  applyTransition,
+  isRetryable,
+  chooseRecovery,
+  partialOutputRatio,
+  type Config,
+  type Diagnosis,
+  type IncidentTracker,
+  type JobData,
+  type Keys,
+  type Logger,
+  type RecoveryStrategy,
+  type Task,
+  type TaskStore,
+} from '@smart-reap/shared';
+import { buildDiagnosis, LOG_TAIL_BYTES } from './build-diagnosis.js';
+import type { DiagnoserMetrics } from './diagnoser-metrics.js';
+import { readLogTail, type LogSources } from './log-sources/read-log-tail.js';
+import type { RecoveryApplier } from './recovery-applier.js';
+
+export interface DiagnoseWorkerOptions {
+  connection: Redis;
+  keys: Keys;
+  store: TaskStore;
+  sources: LogSources;
+  strategies: RecoveryStrategy[];
+  applier: RecoveryApplier;
+  metrics: DiagnoserMetrics;
+  logger: Logger;
+  config: Pick<Config, 'RESUME_MIN_RATIO' | 'BACKOFF_BASE_MS'>;
+  incidents?: IncidentTracker;
+  /** Attempts in all that one fingerprint may take across retries and continuations (DESIGN §8). Default 3. */
+  maxFingerprintAttempts?: number;
+  /** The median output length of the kind's completed tasks, to measure partial output against. */
+  medianOutputChars?: (kind: string) => Promise<number | undefined>;
+  clock?: () => number;
+  random?: () => number;
+  /** Budget to read a log tail from any one source. Default 5000 ms. */
+  readTimeoutMs?: number;
+  concurrency?: number;
+}
+
+const retryable = isRetryable;
+
+/**
+ * Diagnoser workers (DESIGN §5–§7): read the tail, classify, choose the recovery, carry it out.
+ * Every failure is caught at this boundary: the task ends FAILED with a diagnosis that says what
+ * went wrong, and the worker goes on.
+ */
+export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
+  const clock = o.clock ?? Date.now;
+  const random = o.random ?? Math.random;
+
+  const diagnose = async (job: JobData<'diagnose'>): Promise<void> => {
+    const task = await o.store.get(job.taskId);
+    if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== job.attempt || !task.reap) return;
+    const now = clock();
+    try {
+      const tail = await readLogTail(task, o.sources, LOG_TAIL_BYTES, AbortSignal.timeout(o.readTimeoutMs ?? 5000));
+      const ratio = partialOutputRatio(task, await o.medianOutputChars?.(task.kind));
+      const draft = buildDiagnosis({ task, job, rawTail: tail.bytes, problems: tail.problems, now, partialOutputRatio: ratio, retryable });
+      const provisional = draft.diagnosis('fail');
+      const crashType = provisional.crashType;
+      const remedy = REMEDIES[crashType];
+      const fpAttempts = task.dedupKey ? Number(await o.store.redis.get(o.keys.fingerprintAttempts(task.kind, task.dedupKey))) : 0;
+      const fpCap = o.maxFingerprintAttempts ?? 3;
+      const outcome =
+        fpAttempts >= fpCap
+          ? { decision: 'fail' as const, reason: `fingerprint ${task.kind}/${task.dedupKey} has used its ${fpCap} attempts`, strategy: 'fingerprint-cap' }
+          : chooseRecovery(o.strategies, task, provisional, {
+              now,
+              resumeMinRatio: o.config.RESUME_MIN_RATIO,
+              backoffBaseMs: o.config.BACKOFF_BASE_MS,
+              partialOutputRatio: ratio,
+              retryable,
+              retryAfterMs: draft.classification.retryAfterMs,
+              healHint: remedy.hint?.(task),
+              random,
+            });
+      const diagnosis = draft.diagnosis(outcome.decision);
+      const attention =
+        fpAttempts >= fpCap
+          ? `one fingerprint has failed ${fpAttempts} times: ${diagnosis.summary}`
+          : remedy.escalate
+            ? `${crashType}: ${diagnosis.summary}`
+            : undefined;
+      const wrote = await o.applier.apply(task, outcome, diagnosis, now, attention);
+      if (!wrote) return;
+      await o.incidents?.recordDeath(task, crashType, now);
+      o.metrics.reaps.inc({ crash_type: diagnosis.crashType, decision: diagnosis.decision });
+      o.metrics.detectionLatency.observe(Math.max(0, clock() - job.seenAt) / 1000);
+      o.logger.info(
+        { taskId: task.id, kind: task.kind, attempt: task.attempt, crashType: diagnosis.crashType, decision: diagnosis.decision, snapshot: task.context.snapshot ?? {} },
+        'attempt diagnosed and recovered',
+      );
+    } catch (err) {
+      o.metrics.diagnoseFailures.inc();
+      o.logger.error({ taskId: task.id, err: (err as Error).message }, 'diagnosis failed; failing the attempt with what is known');
+      await failWithBareDiagnosis(o.store, task, job, err as Error, now);
+    }
+  };
+
+  const worker = new Worker(QUEUE.diagnose, async (job) => diagnose(JobSchemas.diagnose.parse(job.data)), {
+    connection: o.connection,
+    prefix: o.keys.bullPrefix(),
+    concurrency: o.concurrency ?? 8,
+    ...SHORT_WORKER_LOCKS,
+  });
+  worker.on('error', (err) => o.logger.warn({ err: err.message }, 'diagnose worker error'));
+  return worker;
+}
+
+/** The last resort: FAILED with a diagnosis saying why recovery could not run. */
+async function failWithBareDiagnosis(store: TaskStore, task: Task, job: JobData<'diagnose'>, err: Error, now: number): Promise<void> {
+  const reason = `diagnosis or recovery failed: ${err.message.split('\n')[0]}`;
+  const diagnosis: Diagnosis = {
+    version: 1,
+    crashType: 'unknown',
+    confidence: 0,
+    summary: reason,
+    evidence: job.probe.evidence,
+    logTail: '',
+    logTailBytes: 0,
+    exitCode: job.probe.exitCode,
+    signal: job.probe.signal,
+    runtimeState: job.probe.runtimeState,
+    processState: job.probe.processState,
+    heartbeatAgeMs: task.heartbeatAt === undefined ? null : Math.max(0, now - task.heartbeatAt),
+    partialOutputRatio: 0,
+    decision: 'fail',
+    retryable: false,
+    attempt: task.attempt,
+    diagnosedAt: new Date(now).toISOString(),
+  };
+  await store.mutate(task.id, (t) => {
+    if (t.status !== 'IN_PROGRESS' || t.attempt !== task.attempt) return { keep: true };
+    return {
+      write: applyTransition(t, { to: 'FAILED', by: 'diagnoser', reason }, now, {
+        context: { ...t.context, reap_diagnosis: diagnosis },
+        needsAttention: { reason, at: now },
+      }),
+    };
+  });
+}
