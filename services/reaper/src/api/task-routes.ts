@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import {
+  CancelBodySchema,
+  ClaimBodySchema,
+  CompleteBodySchema,
+  CreateTaskBodySchema,
+  FailBodySchema,
+  HeartbeatBodySchema,
+  ListTasksQuerySchema,
+  LogBodySchema,
+  type TaskService,
+} from '@smart-reap/shared';
+import type { ApiMetrics } from './api-metrics.js';
+
+/** DESIGN §9's task routes; bodies parsed by zod (a ZodError becomes 400 in the error handler). */
+export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
+  const r = Router();
+
+  r.post('/tasks', async (req, res) => {
+    const body = CreateTaskBodySchema.parse(req.body ?? {});
+    const result = await tasks.create(body);
+    if (result.created) metrics?.tasksCreated.inc();
+    res.status(result.created ? 201 : 200).json(result.task);
+  });
+
+  r.get('/tasks', async (req, res) => {
+    const query = ListTasksQuerySchema.parse(req.query);
+    res.json({ tasks: await tasks.list(query) });
+  });
+
+  r.post('/tasks/claim', async (req, res) => {
+    const body = ClaimBodySchema.parse(req.body ?? {});
+    const task = await tasks.claim(body);
+    if (!task) {
+      res.status(204).end();
+      return;
+    }
+    res.json(task);
+  });
+
+  r.get('/tasks/:id', async (req, res) => {
+    res.json(await tasks.store.mustGet(req.params.id));
+  });
+
+  r.post('/tasks/:id/heartbeat', async (req, res) => {
+    const body = HeartbeatBodySchema.parse(req.body ?? {});
+    const task = await tasks.heartbeat(req.params.id, body);
+    res.json({ id: task.id, status: task.status, deadline: task.deadline });
+  });
+
+  r.post('/tasks/:id/log', async (req, res) => {
+    const body = LogBodySchema.parse(req.body ?? {});
+    await tasks.appendLog(req.params.id, body.lines);
+    res.status(202).json({ accepted: body.lines.length });
+  });
+
+  r.post('/tasks/:id/complete', async (req, res) => {
+    const body = CompleteBodySchema.parse(req.body ?? {});
+    const task = await tasks.complete(req.params.id, body.runnerId, body.output);
+    res.json({ id: task.id, status: task.status });
+  });
+
+  r.post('/tasks/:id/fail', async (req, res) => {
+    const body = FailBodySchema.parse(req.body ?? {});
+    const task = await tasks.fail(req.params.id, body);
+    res.status(202).json({ id: task.id, status: task.status, diagnosing: true });
+  });
+
+  r.post('/tasks/:id/cancel', async (req, res) => {
+    const body = CancelBodySchema.parse(req.body ?? {});
+    const task = await tasks.cancel(req.params.id, body.reason);
+    res.json({ id: task.id, status: task.status });
+  });
+
+  return r;
+}

@@ -1,0 +1,233 @@
+import type { Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import {
+  QUEUE,
+  RecoveryRegistry,
+  createCore,
+  createLogger,
+  hostProbeQueue,
+  redact,
+  type Config,
+  type Core,
+  type Logger,
+  type ProbeResult,
+  type ProbeTarget,
+} from '@smart-reap/shared';
+import { StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup } from '@smart-reap/prober/service';
+import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
+import { createApp } from '../api/create-app.js';
+import { createQueueBoard, type QueueBoard } from '../board/queue-board.js';
+import { Escalator } from '../decide/escalator.js';
+import { startDecideWorker } from '../decide/decide-worker.js';
+import { VerdictApplier } from '../decide/verdict-applier.js';
+import { registerGlobalGauges } from '../metrics/global-gauges.js';
+import { reaperMetrics } from '../metrics/reaper-metrics.js';
+import { startReassignWorker } from '../reassign/reassign-worker.js';
+import { ProbeScheduler, type TickStats } from '../scheduler/probe-scheduler.js';
+import { closeAll, type Closable } from './graceful-shutdown.js';
+import { Readiness, redisPingCheck } from '../ops/readiness.js';
+import { closeServer, listen } from './service-host.js';
+
+export const SERVICE_NAMES = ['reaper', 'prober', 'diagnoser'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ProbeWiring {
+  probe: (target: ProbeTarget, now: number) => Promise<ProbeResult>;
+  stopperFor: RunnerStopperLookup;
+}
+
+export interface StackOptions {
+  config: Config;
+  redisUrl: string;
+  services: readonly ServiceName[];
+  logger?: Logger;
+  clock?: () => number;
+  /** The probe adapters and stoppers; the defaults are the real ones for every runtime type. */
+  probes?: ProbeWiring;
+  /** Host to bind the HTTP port to. Default 0.0.0.0. */
+  host?: string;
+  /** Observers for benchmarks and tests. */
+  onTick?: (stats: TickStats) => void;
+  onProbe?: (target: ProbeTarget, result: ProbeResult, durationMs: number) => void;
+}
+
+export interface Stack {
+  core: Core;
+  port: number;
+  url: string;
+  registry: Registry;
+  readiness: Readiness;
+  scheduler?: ProbeScheduler;
+  close(): Promise<void>;
+}
+
+/**
+ * Composes the chosen services in one process around one core: `reaper start` runs all three,
+ * `--only` one. Every process serves health and metrics; the reaper also serves the API.
+ */
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const { config } = o;
+  const logger = o.logger ?? createLogger('smart-reap', config.LOG_LEVEL);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'smart_reap_' });
+  const metrics = reaperMetrics(registry);
+  let escalator: Escalator | undefined;
+  const core = createCore({
+    config,
+    redisUrl: o.redisUrl,
+    logger,
+    clock: o.clock,
+    redactLine: redact,
+    // One escalation per incident, not one per task.
+    onIncidentOpened: async (i) => {
+      await core.events.append({ type: 'incident', reason: `incident opened: ${i.tasks.length} ${i.cause} deaths in ${i.scope}; reassignment there paused`, evidence: i.tasks });
+      await escalator?.emit(undefined, 'incident', `incident ${i.id}: ${i.cause} in ${i.scope} (${i.tasks.length} tasks)`, i.tasks);
+    },
+  });
+  await core.ready();
+  escalator = new Escalator({ events: core.events, logger, metrics, webhookUrl: config.ESCALATION_WEBHOOK_URL, dryRun: config.DRY_RUN });
+  const readiness = new Readiness();
+  readiness.add(redisPingCheck(core.redis));
+  const workers: Worker[] = [];
+  const closables: Closable[] = [];
+  const has = (s: ServiceName) => o.services.includes(s);
+  let scheduler: ProbeScheduler | undefined;
+  let board: QueueBoard | undefined;
+
+  if (has('reaper')) {
+    const applier = new VerdictApplier({ store: core.store, queues: core.queues, events: core.events, escalator, metrics, logger, dryRun: config.DRY_RUN });
+    workers.push(startDecideWorker({ connection: core.bullRedis, keys: core.keys, store: core.store, applier, escalator, metrics, logger, config, clock: o.clock }));
+    workers.push(
+      startReassignWorker({
+        connection: core.bullRedis,
+        keys: core.keys,
+        store: core.store,
+        tasks: core.tasks,
+        events: core.events,
+        metrics,
+        logger,
+        dryRun: config.DRY_RUN,
+        paused: async (t) => {
+          const i = await core.incidents.pausing(t);
+          return i && `incident ${i.id} (${i.cause} in ${i.scope})`;
+        },
+        clock: o.clock,
+      }),
+    );
+    scheduler = new ProbeScheduler({
+      redis: core.redis,
+      keys: core.keys,
+      queues: core.queues,
+      config,
+      logger,
+      clock: o.clock,
+      onTick: (s) => {
+        metrics.tickDuration.observe(s.durationMs / 1000);
+        metrics.probesScheduled.inc(s.probed);
+        o.onTick?.(s);
+      },
+    });
+    scheduler.start();
+    board = createQueueBoard(core.queues);
+    registerGlobalGauges(registry, core.redis, core.keys, core.queues, core.incidents);
+    const b = board;
+    closables.push({ name: 'board', close: async () => b.stop() });
+    const s = scheduler;
+    closables.push({ name: 'scheduler', close: () => s.stop() });
+  }
+
+  if (has('prober')) {
+    const wiring = o.probes ?? (await defaultProbeWiring(config));
+    const observeProbe = proberMetrics(registry);
+    const queueNames = [
+      ...(config.PROBER_QUEUES.includes('local') ? [hostProbeQueue(config.NODE_NAME)] : []),
+      ...(config.PROBER_QUEUES.includes('shared') ? [QUEUE.probe] : []),
+    ];
+    workers.push(
+      ...startProbeWorkers({
+        connection: core.bullRedis,
+        keys: core.keys,
+        queues: core.queues,
+        queueNames,
+        probe: wiring.probe,
+        stops: new StopJobHandler({ stopperFor: wiring.stopperFor, queues: core.queues, logger }),
+        logger,
+        concurrency: config.PROBE_CONCURRENCY,
+        staleRoundMs: Math.max(5 * config.PROBE_INTERVAL_MS, 10_000),
+        nodeName: config.NODE_NAME,
+        clock: o.clock,
+        onProbe: (target, result, ms) => {
+          observeProbe(target, result, ms);
+          o.onProbe?.(target, result, ms);
+        },
+      }),
+    );
+  }
+
+  if (has('diagnoser')) {
+    const strategies = new RecoveryRegistry().resolve(config.RECOVERY_STRATEGIES);
+    const applier = new RecoveryApplier({ store: core.store, tasks: core.tasks, queues: core.queues, events: core.events });
+    workers.push(
+      startDiagnoseWorker({
+        connection: core.bullRedis,
+        keys: core.keys,
+        store: core.store,
+        // The client is loaded on first use: stacks without pod runners never touch it.
+        sources: defaultLogSources(core.logs, (await import('@smart-reap/prober')).createKubePodApi()),
+        strategies,
+        applier,
+        metrics: diagnoserMetrics(registry),
+        incidents: core.incidents,
+        medianOutputChars: async (kind) => (await core.kindStats.stats(kind)).medianOutputChars,
+        logger,
+        config,
+        clock: o.clock,
+      }),
+    );
+  }
+
+  readiness.add(async () => {
+    const stopped = workers.filter((w) => !w.isRunning()).map((w) => w.name);
+    return stopped.length ? `workers not running: ${stopped.join(', ')}` : undefined;
+  });
+  for (const w of workers) closables.push({ name: `worker ${w.name}`, close: (force) => w.close(force) });
+
+  const app = createApp({
+    tasks: has('reaper') ? core.tasks : undefined,
+    events: has('reaper') ? core.events : undefined,
+    readiness,
+    registry,
+    logger,
+    apiToken: config.API_TOKEN,
+    kindStats: has('reaper') ? core.kindStats : undefined,
+    incidents: has('reaper') ? core.incidents : undefined,
+    extra: board ? [{ path: '/admin/queues', handler: board.router }] : [],
+  });
+  const { server, port } = await listen(app, config.PORT, o.host);
+  const url = `http://127.0.0.1:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    core,
+    port,
+    url,
+    registry,
+    readiness,
+    scheduler,
+    close() {
+      closing ??= (async () => {
+        await closeAll(
+          [...closables, { name: 'http', close: (force) => closeServer(server as Server, force) }],
+          { logger, beforeClose: () => readiness.markShuttingDown() },
+        );
+        await core.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function defaultProbeWiring(config: Config): Promise<ProbeWiring> {
+  const { createDefaultProbeWiring } = await import('@smart-reap/prober');
+  return createDefaultProbeWiring(config);
+}
