@@ -1,0 +1,50 @@
+# syntax=docker/dockerfile:1
+#
+# smart-reap: one image for every service. There is no build step: the services run their
+# TypeScript sources through tsx, so the image holds the workspace sources and the full
+# node_modules (tsx is a devDependency, hence --prod=false).
+#
+#   docker build -t smart-reap .
+#   docker run --rm -e REDIS_URL=redis://host:6379 -p 8080:8080 smart-reap                      # all three services
+#   docker run --rm ... smart-reap node_modules/.bin/tsx services/reaper/src/cli/main.ts start --only prober
+#
+# The command is the `reaper` script of package.json run directly, not `pnpm -s reaper start`:
+# pnpm runs a script through `sh -c`, and on SIGTERM it signals that shell, which dies without
+# passing the signal on, so the service would be killed instead of shutting down gracefully.
+# tsx forwards SIGTERM to the service and waits for it. test/unit/deploy-manifests.test.ts keeps
+# CMD, the Kubernetes args and the compose commands equal to that script.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG PNPM_VERSION=10.34.9
+
+# ---- base: Node 20, pnpm, and what the host-local prober runs (tmux, ps) --------------------------
+FROM ${NODE_IMAGE} AS base
+ARG PNPM_VERSION
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini tmux procps ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# corepack does not work on these machines (the registry's pnpm metadata has no signatures).
+RUN npm i -g pnpm@${PNPM_VERSION} && npm cache clean --force
+WORKDIR /app
+
+# ---- deps: node_modules from the lockfile --------------------------------------------------------
+FROM base AS deps
+# `pnpm fetch` needs only the lockfile, so this layer stays cached until the lockfile changes,
+# and no list of workspace packages has to be kept in step with this file.
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch --store-dir /pnpm/store
+COPY . .
+RUN pnpm install --offline --frozen-lockfile --prod=false --store-dir /pnpm/store
+
+# ---- runtime: sources + node_modules, without the pnpm store -------------------------------------
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY --from=deps /app /app
+# uid/gid 1000 (`node` in the base image). Kubernetes sets runAsUser explicitly; the host-local
+# prober runs as the runner's uid (see deploy/README.md).
+USER node
+EXPOSE 8080
+# tini reaps orphans (the prober spawns tmux and ps); -s makes it a subreaper, so it does so even
+# where it is not PID 1 (the host-local prober shares the host's PID namespace).
+ENTRYPOINT ["/usr/bin/tini", "-s", "--"]
+CMD ["node_modules/.bin/tsx", "services/reaper/src/cli/main.ts", "start"]
