@@ -20,6 +20,7 @@ const LOGGER_PREFIXES: RegExp[] = [
   /^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+/,
   /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.]+:\d+\] /, // glog
   /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]+:/, // Python logging's default format
+  /^(?:time|ts)=\S+\s+level=\w+\s+/, // logfmt (Go's slog, logrus): `time=… level=INFO msg=…`
   // A level word, but not V8's `FATAL ERROR:`, which is the message itself.
   /^(?!FATAL ERROR:)(?:\[(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE)\]|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|INF|WRN|ERR|FTL|DBG)\b)[:\s]\s*/,
 ];

@@ -24,7 +24,54 @@ const PROGRESS_SHAPE =
 
 // What a program logs on its way out is the death's aftermath, not a sign it lived on.
 const WINDING_DOWN =
-  /\bshut(?:ting)? ?down\b|\bclean(?:ing|ed)? ?up\b|\bclos(?:e|ed|ing)\b|\bexit(?:ing)?\b|\bstop(?:ped|ping)?\b|\bflush(?:ed|ing)?\b|\bdisconnect(?:ed|ing)?\b|\btear(?:ing)? ?down\b|\bteardown\b|\bsav(?:ed|ing) (?:state|checkpoint|session|progress)\b|\breleas(?:ed|ing)\b|\bterminat(?:e|ed|ing)\b|\bfinaliz(?:e|ed|ing)\b|\bgoodbye\b|\bbye\b/i;
+  /\bshut(?:ting)? ?down\b|\bclean(?:ing|ed)? ?up\b|\bclos(?:e|ed|ing)\b|\bexit(?:ing)?\b|\bstop(?:ped|ping)?\b|\bflush(?:ed|ing)?\b|\bdisconnect(?:ed|ing)?\b|\btear(?:ing)? ?down\b|\bteardown\b|\bsav(?:ed|ing) (?:state|checkpoint|session|progress)\b|\bcheckpoint (?:written|saved)\b|\bdrain(?:ed|ing)\b|\bno longer accepting\b|\binterrupted\b|\breleas(?:ed|ing)\b|\bterminat(?:e|ed|ing)\b|\bfinaliz(?:e|ed|ing)\b|\bgoodbye\b|\bbye\b/i;
+
+// Where the process's life ended on the page even though more lines follow: an uncaught Python
+// traceback that reached `<module>`, Node's closing `Node.js v…` banner. What comes after is
+// buffered stdout flushed at exit or a wrapper's epilogue, not work done after the error.
+const TOP_LEVEL_FRAME = /^\s*File "[^"]*", line \d+, in <module>$/;
+const NODE_EXIT_BANNER = /^Node\.js v\d+/;
+
+// Marks after which a CI runner or job wrapper is cleaning up after the work: nothing it prints
+// then is the work's progress.
+const AFTERMATH_START =
+  /^(?:##\[\w+\])?(?:Post job cleanup\.|Cleaning up orphan processes|Cleaning up project directory|Running after_script|Uploading artifacts for (?:failed|successful) job)/;
+
+// A command that prints an old log (`docker logs`, `kubectl logs`, `tail -n`) echoed by `set -x`:
+// the lines it prints replay the past, they are not progress made after what came before.
+const LOG_REPLAY = /^\+ (?:\S+\s+)*?(?:(?:docker|podman|kubectl|oc) (?:\S+ )*?logs|journalctl|tail|cat)\b/;
+
+function topLevelDeath(lines: readonly LogLine[]): number | undefined {
+  let death: number | undefined;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (NODE_EXIT_BANNER.test(line.text)) death = i;
+    if (!/^Traceback \(most recent call last\):/.test(line.text)) continue;
+    const first = lines.slice(i + 1).find((l) => l.kind !== 'blank');
+    if (!first || !TOP_LEVEL_FRAME.test(first.body)) continue;
+    // The exception line: the first unindented content after the frames.
+    const end = lines.slice(i + 1).find((l) => l.kind === 'content' && !/^\s/.test(l.body));
+    if (end) death = end.index;
+  }
+  return death;
+}
+
+/** Lines whose text cannot count as the process living on: aftermath of a death, replays, cleanup. */
+function notProgress(lines: readonly LogLine[], matchedLines: ReadonlySet<number>): Set<number> {
+  const skip = new Set<number>();
+  const death = topLevelDeath(lines);
+  const lastMatch = Math.max(-1, ...matchedLines);
+  let aftermath = death !== undefined && lastMatch <= death ? death : Number.POSITIVE_INFINITY;
+  let replaying = false;
+  for (const line of lines) {
+    if (AFTERMATH_START.test(line.text)) aftermath = Math.min(aftermath, line.index);
+    // A replay lasts until the shell traces its next command.
+    const traced = line.text.startsWith('+ ');
+    if (traced) replaying = LOG_REPLAY.test(line.text);
+    if (line.index > aftermath || (replaying && !traced)) skip.add(line.index);
+  }
+  return skip;
+}
 
 function isProgress(line: LogLine, matched: boolean): boolean {
   if (line.kind !== 'content' || line.probe || matched) return false;
@@ -48,12 +95,13 @@ export function positionFactors(lines: readonly LogLine[], matchedLines: Readonl
     if (sinceMatch <= CONTINUATION_LINES && !line.logged) continuation.add(line.index);
   }
 
+  const skip = notProgress(lines, matchedLines);
   const factors = new Array<number>(lines.length).fill(1);
   let progress = 0;
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     const line = lines[i]!;
     factors[i] = DECAY_PER_PROGRESS_LINE ** progress;
-    if (!isProgress(line, matchedLines.has(i))) continue;
+    if (skip.has(i) || !isProgress(line, matchedLines.has(i))) continue;
     if (SUCCESS.test(line.text)) progress += SUCCESS_WEIGHT;
     else if (!continuation.has(i)) progress += 1;
   }

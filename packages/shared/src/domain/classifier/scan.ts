@@ -7,6 +7,25 @@ const PRINTED_EXIT_FACTOR = 0.9;
 // program's: on such lines only specific rules (ENOSPC, SIGTERM, Segmentation fault) count.
 const MIN_WEIGHT_ON_NOISE = 0.75;
 
+// A cause named inside a quoted free-text value (a ticket title, a commit message, a search query)
+// is someone's words being reported, not this process's error. Values of keys (`err="…"`,
+// `"message": "…"`) and quoted HTTP status lines (`"HTTP/1.1 429 Too Many Requests"`) are the
+// process's own evidence.
+const QUOTED_MENTION_FACTOR = 0.3;
+const QUOTED = /"[^"]*"|“[^”]*”/g;
+
+function quotedMention(text: string, start: number, end: number): boolean {
+  for (const q of text.matchAll(QUOTED)) {
+    const open = q.index;
+    const close = open + q[0].length;
+    if (start <= open || end >= close) continue;
+    const before = text.slice(0, open).trimEnd();
+    if (/[=:(\[{,]$/.test(before)) return false;
+    return !/^["“]HTTP\/[\d.]+ \d{3}/.test(q[0]);
+  }
+  return false;
+}
+
 function matchRule(rule: Rule, line: LogLine): RegExpExecArray | null {
   const onText = rule.pattern.exec(line.text);
   if (onText) return onText;
@@ -23,10 +42,11 @@ export function scanLines(lines: readonly LogLine[], rules: readonly Rule[], con
       if (line.kind === 'noise' && rule.weight < MIN_WEIGHT_ON_NOISE) continue;
       const m = matchRule(rule, line);
       if (!m) continue;
+      const quoted = m.input === line.text && quotedMention(line.text, m.index, m.index + m[0].length);
       matches.push({
         crashType: rule.crashType,
         ruleId: rule.id,
-        weight: rule.weight,
+        weight: quoted ? rule.weight * QUOTED_MENTION_FACTOR : rule.weight,
         summary: typeof rule.summary === 'string' ? rule.summary : rule.summary(m, line.text, context, line),
         evidence: line.raw.trim(),
         line,

@@ -32,6 +32,22 @@ describe('classify: the result', () => {
     expect(result.evidence[0]).toContain('sk-ant-[REDACTED]');
   });
 
+  it("summarises a long structured line by the value that holds the cause, not by its first fields", () => {
+    const line = JSON.stringify({
+      type: 'result',
+      subtype: 'success',
+      is_error: true,
+      duration_ms: 231877,
+      num_turns: 14,
+      session_id: '0d2c8e91-ab4f-37b5-e23c-7a18d4e9f0aa',
+      total_cost_usd: 0.8412,
+      result: 'API Error: Connection error.',
+    });
+    const result = classify({ tail: line, exitCode: 1 });
+    expect(result.crashType).toBe('network_error');
+    expect(result.summary).toBe('Network failure: API Error: Connection error.');
+  });
+
   it('keeps the summary to one line and the evidence lines bounded', () => {
     const long = `Error: connect ECONNREFUSED 127.0.0.1:443 ${'x'.repeat(2000)}`;
     const result = classify({ tail: `${long}\n${long.replace('ECONNREFUSED', 'ECONNRESET')}` });

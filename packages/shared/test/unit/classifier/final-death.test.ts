@@ -115,6 +115,73 @@ describe('classify: the cause is that of the final death', () => {
   });
 });
 
+describe('classify: what comes after a death is not progress', () => {
+  const progress = (n: number): string[] => Array.from({ length: n }, (_, i) => `[shard ${i}] embedded 256 docs in 3.0s`);
+
+  it('stdout flushed after a traceback that reached <module> does not hide it', () => {
+    const tail = lines(
+      'Traceback (most recent call last):',
+      '  File "/jobs/embed.py", line 97, in <module>',
+      '    main()',
+      "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached'}}",
+      ...progress(8),
+    );
+    expect(classify({ tail, exitCode: 1 }).crashType).toBe('rate_limited');
+  });
+
+  it('a traceback logged inside a function is not the end: later progress still counts', () => {
+    const tail = lines(
+      'Traceback (most recent call last):',
+      '  File "/jobs/embed.py", line 51, in embed_shard',
+      '    resp = client.embeddings.create(input=texts)',
+      "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached'}}",
+      ...progress(8),
+    );
+    expect(classify({ tail, exitCode: 1 }).crashType).toBe('unknown');
+  });
+
+  it('a log replayed by `docker logs` is the past, not progress after the exit status', () => {
+    const tail = lines(
+      '+ docker ps -a --filter name=runner',
+      'abc123   k6:0.54   "k6 run"   30 minutes ago   Exited (137) 11 minutes ago   runner',
+      '+ docker logs --tail 5 runner',
+      ...progress(5),
+    );
+    expect(classify({ tail }).crashType).toBe('killed');
+  });
+
+  it("a CI runner's post-job cleanup does not hide the job's deadline", () => {
+    const tail = lines(
+      '##[error]The job running on runner GitHub Actions 14 has exceeded the maximum execution time of 30 minutes.',
+      'Post job cleanup.',
+      '[command]/usr/bin/git version',
+      'git version 2.48.1',
+      '[command]/usr/bin/git config --local --unset-all http.https://github.com/.extraheader',
+    );
+    expect(classify({ tail }).crashType).toBe('timeout');
+  });
+});
+
+describe('classify: causes mentioned as data are not causes', () => {
+  it('words quoted inside progress lines (ticket titles) do not count', () => {
+    const tail = lines(
+      '[triage] INC-20932 "partner API answering 429 Too Many Requests since 13:40" -> team=integrations',
+      '[triage] INC-20933 "build-agent-07: No space left on device" -> team=devex',
+      '[triage] batch 6/12 done: 8 tickets labelled',
+    );
+    expect(classify({ tail, exitCode: 1 }).crashType).toBe('unknown');
+  });
+
+  it("a key's quoted value and a quoted HTTP status line are the process's own evidence", () => {
+    expect(classify({ tail: 'level=ERROR msg="sync failed" err="dial tcp 10.0.0.7:443: connect: connection refused"' }).crashType).toBe(
+      'network_error',
+    );
+    expect(classify({ tail: 'INFO:httpx:HTTP Request: POST https://api.openai.com/v1/embeddings "HTTP/1.1 429 Too Many Requests"' }).crashType).toBe(
+      'rate_limited',
+    );
+  });
+});
+
 describe('classify: exit status and signal count as evidence', () => {
   const progress = lines('[indexer] processed batch 1/10', '[indexer] processed batch 2/10');
 

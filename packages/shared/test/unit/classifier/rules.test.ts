@@ -45,6 +45,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'make: *** [Makefile:2: run] Segmentation fault',
   ],
   panic: [
+    'Sources/InventorySync/Reconciler.swift:73: Fatal error: Unexpectedly found nil while unwrapping an Optional value\nCurrent stack trace:\nIllegal instruction (core dumped)',
     'panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6b2f3e]\n\ngoroutine 1 [running]:',
     'panic: runtime error: index out of range [5] with length 3\n\ngoroutine 18 [running]:',
     'fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:',
@@ -64,6 +65,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'Aborted (core dumped)',
   ],
   unhandled_exception: [
+    'time=2026-03-14T02:11:07.936Z level=ERROR msg="sync failed" err="decode manifest: json: cannot unmarshal number"',
     'Traceback (most recent call last):\n  File "a.py", line 3, in <module>\n    main()\nValueError: invalid literal for int() with base 10: \'x\'',
     "/app/index.js:10\n    throw err;\n    ^\n\nError: tool call returned no result\n    at run (/app/index.js:10:11)\n\nNode.js v20.18.0",
     "TypeError: Cannot read properties of undefined (reading 'map')\n    at plan (/app/plan.js:3:9)",
@@ -79,6 +81,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'RangeError: Maximum call stack size exceeded',
   ],
   rate_limited: [
+    'ThrottlingException: Too many tokens, please wait before trying again.',
     "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o', 'type': 'tokens', 'code': 'rate_limit_exceeded'}}",
     "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', 'message': 'Number of request tokens has exceeded your per-minute rate limit'}}",
     '{"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed the rate limit"}}',
@@ -105,6 +108,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'Error: 503 upstream connect error or disconnect/reset before headers. reset reason: connection termination',
   ],
   auth_error: [
+    'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
     "anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': 'authentication_error', 'message': 'invalid x-api-key'}}",
     "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-proj-****abcd.', 'code': 'invalid_api_key'}}",
     '{"type":"error","error":{"type":"permission_error","message":"Your API key does not have permission to use the specified resource."}}',
@@ -119,6 +123,8 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     "google.auth.exceptions.RefreshError: ('invalid_grant: Token has been expired or revoked.')",
   ],
   context_overflow: [
+    'Model gpt-4o has hit a token limit!\nInput tokens: ~131,844 of 128,000 -- possibly exhausted context window!',
+    'ValueError: The decoder prompt (length 41263) is longer than the maximum model length of 32768.',
     '{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}',
     "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens.",
     "{'error': {'code': 'context_length_exceeded'}}",
@@ -148,6 +154,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'anthropic.APIConnectionError: Connection error.',
   ],
   disk_full: [
+    "E: You don't have enough free space in /var/cache/apt/archives/.",
     "OSError: [Errno 28] No space left on device: '/tmp/x'",
     "Error: ENOSPC: no space left on device, write",
     "dd: error writing 'blob': No space left on device",
@@ -158,6 +165,7 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'npm ERR! code ENOSPC\nnpm ERR! nospc ENOSPC: no space left on device, write',
   ],
   killed: [
+    'ERROR: Job failed (system failure): aborted: terminated',
     'bash: line 1: 4242 Killed                  python3 train.py',
     'zsh: killed     python train.py',
     './sync.sh: line 22: 31337 Terminated              rsync -a /src/ /dst/',
@@ -169,6 +177,8 @@ const CASES: Record<Exclude<CrashType, 'unknown'>, string[]> = {
     'npm ERR! signal SIGTERM\nnpm ERR! command sh -c node dist/index.js',
   ],
   timeout: [
+    '+++++++++++++++++++++++++++++++++++ Timeout ++++++++++++++++++++++++++++++++++++',
+    'AgentTimeoutError: agent run exceeded its wall-clock budget (30m00s) after 40 turns',
     'rpc error: code = DeadlineExceeded desc = context deadline exceeded',
     'google.api_core.exceptions.DeadlineExceeded: 504 Deadline Exceeded',
     'Task timed out after 900.00 seconds',

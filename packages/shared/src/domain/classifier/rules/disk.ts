@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { gist } from '../gist.js';
+import { excerpt } from '../gist.js';
 
 export const diskRules: Rule[] = [
   {
@@ -7,7 +7,7 @@ export const diskRules: Rule[] = [
     crashType: 'disk_full',
     weight: 0.98,
     pattern:
-      /\bENOSPC\b|No space left on device|\[Errno 28\]|Disk quota exceeded|\bEDQUOT\b|\[Errno 122\]|not enough space on the disk|database or disk is full|\bSQLITE_FULL\b|insufficient (?:disk|storage) space|\bdisk (?:is )?full\b|out of disk space|insufficient space on your system|no space left/i,
-    summary: (_m, line) => `The disk is full: ${gist(line, 120)}`,
+      /\bENOSPC\b|No space left on device|\[Errno 28\]|Disk quota exceeded|\bEDQUOT\b|\[Errno 122\]|not enough space on the disk|database or disk is full|\bSQLITE_FULL\b|insufficient (?:disk|storage) space|\bdisk (?:is )?full\b|out of disk space|insufficient space on your system|no space left|(?:don't|do not) have enough free space|not enough (?:free )?(?:disk )?space/i,
+    summary: (m) => `The disk is full: ${excerpt(m, 120)}`,
   },
 ];

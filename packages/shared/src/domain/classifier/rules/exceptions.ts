@@ -1,5 +1,5 @@
 import type { Rule, SummaryContext } from '../types.js';
-import { gist } from '../gist.js';
+import { excerpt, gist } from '../gist.js';
 
 const unhandled = (what: string, context: SummaryContext): string =>
   `Unhandled ${context.runtime ? `${context.runtime} ` : ''}exception: ${gist(what, 120)}`;
@@ -93,14 +93,15 @@ export const exceptionRules: Rule[] = [
     crashType: 'unhandled_exception',
     weight: 0.7,
     pattern: /\b(?:uncaught|unhandled) (?:exception|error|rejection)\b/i,
-    summary: (m, line) => `Unhandled exception: ${gist(line, 120)}`,
+    summary: (m) => `Unhandled exception: ${excerpt(m, 120)}`,
   },
   // A CLI's own last word (`error: could not …`, `level=fatal`): an explanation, if a vague one.
   {
     id: 'fatal-log',
     crashType: 'unhandled_exception',
     weight: 0.42,
-    pattern: /^error: (.*)|\blevel=fatal\b|"level":\s*(?:"fatal"|60)\b|^FATAL\b/,
-    summary: (_m, line) => `Fatal error: ${gist(line, 120)}`,
+    // A structured logger's error record carrying the error (Go's slog/logrus `level=ERROR … err=…`).
+    pattern: /^error: (.*)|\blevel=fatal\b|"level":\s*(?:"fatal"|60)\b|^FATAL\b|\blevel=(?:ERROR|error)\b.*\berr(?:or)?=/,
+    summary: (m) => `Fatal error: ${excerpt(m, 120)}`,
   },
 ];

@@ -9,7 +9,7 @@ export function httpStatus(codes: string): RegExp {
   return new RegExp(
     [
       String.raw`\bHTTP\/[\d.]+\s+${c}\b`,
-      String.raw`\b(?:[Ss]tatus(?:[ _-]?[Cc]ode)?|statusCode|StatusCode|[Ee]rror [Cc]ode|HTTP Error|[Rr]esponse [Cc]ode|[Cc]ode)["']?\s*[:=]?\s*${c}\b`,
+      String.raw`\b(?:[Ss]tatus(?:[ _-]?[Cc]ode)?|(?:http)?statusCode|(?:[Hh]ttp)?StatusCode|[Ee]rror [Cc]ode|HTTP Error|[Rr]esponse [Cc]ode|[Cc]ode)["']?\s*[:=]?\s*${c}\b`,
       String.raw`\b(?:[Ss]tatus|HTTP|returned error:|returned)\s+${c}\b`,
       String.raw`\b(?:got|received)\s+${c}\b(?!\s+[a-z])`,
       String.raw`\bAPI Error:?\s*\(?${c}\b`,

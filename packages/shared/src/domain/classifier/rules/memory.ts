@@ -39,7 +39,11 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.97,
     pattern: /\bOutOfMemoryError\b(?::\s*([^\r\n]*))?/,
-    summary: (m) => `The JVM ran out of memory (java.lang.OutOfMemoryError${m[1] ? `: ${gist(m[1], 80)}` : ''})`,
+    // ECS reports `OutOfMemoryError: Container killed due to memory usage`: a container, not a JVM.
+    summary: (m, line, context) =>
+      context.runtime === 'Java' || /java\.lang\.|Java heap|Metaspace|GC overhead|native thread|Direct buffer/.test(line)
+        ? `The JVM ran out of memory (java.lang.OutOfMemoryError${m[1] ? `: ${gist(m[1], 80)}` : ''})`
+        : `Out of memory (${gist(m[0], 90)})`,
   },
   {
     id: 'dotnet-oom',
@@ -159,7 +163,7 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.25,
     pattern:
-      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:9\d|100)(?:\.\d+)?\s?%|memory pressure|low on memory|running low on memory|high memory usage|approaching (?:the )?memory limit/i,
+      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:[89]\d|100)(?:\.\d+)?\s?%|\b(?:[89]\d|100)(?:\.\d+)?\s?% (?:of (?:its |the )?)?(?:memory|RAM|heap)\b|exceeded \d+% memory budget|memory pressure|low on memory|running low on memory|(?:high|unmanaged) memory (?:usage|use)|approaching (?:the )?memory limit|\b(?:rss|mem(?:ory)?|RAM)\b[^%\n]{0,60}\bavailable:? (?:0(?:\.\d+)? ?Gi?B|\d{1,3}(?:\.\d+)? ?Mi?B)\b/i,
     summary: (m) => `Memory pressure before the death (${gist(m[0], 60)})`,
   },
 ];

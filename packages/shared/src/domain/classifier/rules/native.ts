@@ -224,7 +224,8 @@ export const panicRules: Rule[] = [
     id: 'swift-fatal',
     crashType: 'panic',
     weight: 0.82,
-    pattern: /^Fatal error: (.*)/,
+    // Swift's runtime traps print `Sources/App/File.swift:73: Fatal error: …` before dying of SIGILL/SIGTRAP.
+    pattern: /^(?:\S+\.swift:\d+: )?Fatal error: (?!\s*Uncaught)(.*)/,
     summary: (m) => `Fatal error: ${gist(m[1] ?? '', 110)}`,
   },
   {

@@ -1,7 +1,7 @@
 import type { Rule } from '../types.js';
-import { gist } from '../gist.js';
+import { excerpt } from '../gist.js';
 
-const network = (_m: RegExpExecArray, line: string): string => `Network failure: ${gist(line, 120)}`;
+const network = (m: RegExpExecArray): string => `Network failure: ${excerpt(m, 120)}`;
 
 /** The connection failed. A *connect* timeout is the network's fault; a read timeout is not (see timeout rules). */
 export const networkRules: Rule[] = [
@@ -18,7 +18,7 @@ export const networkRules: Rule[] = [
     crashType: 'network_error',
     weight: 0.93,
     pattern:
-      /Connection refused|Connection reset(?: by peer)?|\bConnection(?:Refused|Reset|Aborted)(?:Error)?\b|Name or service not known|Temporary failure in name resolution|nodename nor servname provided|No address associated with hostname|Could not resolve host|\bno such host\b|Network is unreachable|No route to host|socket hang up|Failed to establish a new connection|NameResolutionError|UnknownHostException|\bConnectException\b|NoRouteToHostException|Couldn't connect to server|Failed to connect to|failed to connect to all addresses|Remote end closed connection without response|\bRemoteDisconnected\b|ServerDisconnectedError|ClientConnectorError|other side closed|\bConnectTimeout(?:Error)?\b|connect timed out|Connection timed out|\bAPIConnectionError\b|\bConnectError\b|NewConnectionError|dns error|DNS resolution failed|net::ERR_[A-Z_]+|connection closed before message completed|tunneling socket could not be established|kex_exchange_identification|Unable to connect to the remote server|The remote name could not be resolved|An existing connection was forcibly closed|No connection could be made because the target machine actively refused it|connected party did not properly respond|\bgetaddrinfo\b|\bdial (?:tcp|udp)[46]?(?: \S+)?: (?:lookup|connect)/i,
+      /Connection refused|Connection reset(?: by peer)?|\bConnection(?:Refused|Reset|Aborted)(?:Error)?\b|Name or service not known|Temporary failure in name resolution|nodename nor servname provided|No address associated with hostname|Could not resolve host|\bno such host\b|Network is unreachable|No route to host|socket hang up|Failed to establish a new connection|NameResolutionError|UnknownHostException|\bConnectException\b|NoRouteToHostException|Couldn't connect to server|Failed to connect to (?!the bus\b|socket \/)|failed to connect to all addresses|Remote end closed connection without response|\bRemoteDisconnected\b|ServerDisconnectedError|ClientConnectorError|other side closed|\bConnectTimeout(?:Error)?\b|connect timed out|Connection timed out|\bAPIConnectionError\b|\bConnectError\b|NewConnectionError|dns error|DNS resolution failed|net::ERR_[A-Z_]+|connection closed before message completed|tunneling socket could not be established|kex_exchange_identification|Unable to connect to the remote server|The remote name could not be resolved|An existing connection was forcibly closed|No connection could be made because the target machine actively refused it|connected party did not properly respond|\bgetaddrinfo\b|\bdial (?:tcp|udp)[46]?(?: \S+)?: (?:lookup|connect)/i,
     summary: network,
   },
   {
@@ -34,7 +34,7 @@ export const networkRules: Rule[] = [
     weight: 0.93,
     pattern:
       /certificate has expired|CERT_HAS_EXPIRED|unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSL routines|\bSSL(?:CertVerification|EOF|ZeroReturn)?Error\b|SSLHandshakeException|SSL certificate problem|x509: certificate|tls: (?:handshake failure|failed to verify|bad certificate)|TLS handshake timeout|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match certificate|SSL_ERROR_SYSCALL|unable to get local issuer certificate|\bEPROTO\b|wrong version number|EOF occurred in violation of protocol|socket disconnected before secure TLS connection/,
-    summary: (_m, line) => `TLS failure: ${gist(line, 120)}`,
+    summary: (m) => `TLS failure: ${excerpt(m, 120)}`,
   },
   {
     id: 'network-generic',

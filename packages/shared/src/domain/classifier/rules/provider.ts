@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { gist } from '../gist.js';
+import { excerpt, gist } from '../gist.js';
 import { httpStatus } from './http-status.js';
 
 const statusOf = (m: RegExpExecArray): string => /\b(\d{3})\b/.exec(m[0])?.[1] ?? '';
@@ -67,7 +67,7 @@ export const overloadRules: Rule[] = [
     crashType: 'provider_overloaded',
     weight: 0.88,
     pattern: /(?<!call of |of )\b[Oo]verloaded\b(?! (?:function|method|operator|constructor|call|'))/,
-    summary: (_m, line) => `The provider is overloaded (${gist(line, 80)})`,
+    summary: (m) => `The provider is overloaded (${excerpt(m, 80)})`,
   },
   {
     id: 'http-5xx',
@@ -115,7 +115,7 @@ export const authRules: Rule[] = [
     crashType: 'auth_error',
     weight: 0.9,
     pattern:
-      /Authentication failed for|could not read (?:Username|Password) for|pull access denied|requested access to the resource is denied|\bE40[13]\b|Unable to authenticate|\bInvalid API key\b|Permission denied \(publickey|\btoken (?:has )?expired\b|\bexpired token\b|\btoken is expired\b|Token has been expired or revoked|\bAccessDenied(?:Exception)?\b|\b(?:Missing|No) API key\b|API key (?:is )?(?:missing|not set|required)|Proxy Authentication Required/i,
+      /Authentication failed for|could not read (?:Username|Password) for|pull access denied|requested access to the resource is denied|\bE40[13]\b|Unable to authenticate|\bInvalid API key\b|Permission denied \(publickey|\btoken (?:has )?expired\b|\bexpired token\b|\btoken is expired\b|Token has been expired or revoked|\bAccessDenied(?:Exception)?\b|\b(?:Missing|No) API key\b|API key (?:is )?(?:missing|not set|required)|Proxy Authentication Required|You must be logged in|not logged in|provide credentials|(?:invalid|expired|missing) credentials|credentials (?:are |have )?(?:invalid|expired|missing)|login required/i,
     summary: (m) => `Authentication failed (${gist(m[0], 60)})`,
   },
   {
@@ -147,7 +147,7 @@ export const contextRules: Rule[] = [
     crashType: 'context_overflow',
     weight: 0.97,
     pattern:
-      /prompt is too (?:long|large)|maximum context length|context_length_exceeded|context[_ ]window[_ ]exceeded|ContextWindowExceeded(?:Error)?|exceeds? (?:the )?(?:model'?s? )?(?:maximum )?context (?:limit|window|length|size)|exceed context limit|exceeds the maximum number of tokens|input token count \(?\d+\)? exceeds|Input is too long for requested model|\btoo many (?:input )?tokens\b|reduce the length of the messages|request exceeds the available context size|exceeds the [\d,.]+ token limit|context size has been exceeded|tokens? > \d+ maximum/i,
+      /prompt is too (?:long|large)|maximum context length|context_length_exceeded|context[_ ]window[_ ]exceeded|ContextWindowExceeded(?:Error)?|exceeds? (?:the )?(?:model'?s? )?(?:maximum )?context (?:limit|window|length|size)|exceed context limit|exceeds the maximum number of tokens|input token count \(?\d+\)? exceeds|Input is too long for requested model|\btoo many (?:input )?tokens\b(?!,? please wait|,? (?:please )?(?:try|retry) again| per\b)|reduce the length of the messages|request exceeds the available context size|longer than the maximum model length|hit (?:a|the|its) token limit|exhausted (?:the |its )?context window|context window (?:is )?(?:full|exhausted)|max_model_len|must be <= \d+\. Given: \d+|exceeds the [\d,.]+ token limit|context size has been exceeded|tokens? > \d+ maximum/i,
     summary: (m) => `The prompt no longer fits the model's context window (${gist(m[0], 70)})`,
   },
   {

@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { gist } from '../gist.js';
+import { excerpt, gist } from '../gist.js';
 
 /** Stopped from outside: signals, shells reporting them, orchestrators stopping containers. */
 export const killedRules: Rule[] = [
@@ -54,14 +54,14 @@ export const killedRules: Rule[] = [
     crashType: 'killed',
     weight: 0.8,
     pattern:
-      /Stopping container|Killing container|\bEvicted\b|Pod was terminated|imminent node shutdown|\bpreempted\b|\bPreempting\b|spot (?:instance )?interruption/i,
+      /Stopping container|Killing container|\bEvicted\b|Pod was terminated|imminent node shutdown|\bpreempted\b|\bPreempting\b|spot (?:instance )?interruption|aborted: (?:terminated|interrupt)\b/i,
     summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
   },
   {
     id: 'graceful-stop',
     crashType: 'killed',
     weight: 0.72,
-    pattern: /Gracefully stopping|shutting down gracefully|received (?:a )?shutdown signal|The operation was canceled|^Stopping .*\.service/i,
+    pattern: /Gracefully stopping|shutting down gracefully|received (?:a )?shutdown signal|shutdown signal received|\bsignal=(?:SIG)?(?:TERM|terminated|INT|interrupt)\b|The operation was canceled|^Stopping .*\.service/i,
     summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
   },
 ];
@@ -73,22 +73,22 @@ export const timeoutRules: Rule[] = [
     crashType: 'timeout',
     weight: 0.95,
     pattern:
-      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?limit/i,
-    summary: (_m, line) => `The work ran past its deadline: ${gist(line, 120)}`,
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$/i,
+    summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
     id: 'timeout-error',
     crashType: 'timeout',
     weight: 0.88,
     pattern:
-      /\bTimeoutError\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
-    summary: (_m, line) => `Timed out: ${gist(line, 120)}`,
+      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
+    summary: (m) => `Timed out: ${excerpt(m, 120)}`,
   },
   {
     id: 'timed-out',
     crashType: 'timeout',
     weight: 0.72,
     pattern: /\btimed out\b/i,
-    summary: (_m, line) => `Timed out: ${gist(line, 120)}`,
+    summary: (m) => `Timed out: ${excerpt(m, 120)}`,
   },
 ];
