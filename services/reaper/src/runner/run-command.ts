@@ -52,8 +52,9 @@ const FINAL_LOG_FLUSH_MS = 5000;
  * the wrapper's exit code: the command's own (128 + n for signal n), or one of RUN_EXIT.
  *
  * The command keeps running if the wrapper dies: it has its own session, its output goes to files,
- * and the reaper probes it by the pid in the claim. Its exit then reaches the task as the probe's
- * "process dead", and the diagnosis reads what the log got before the wrapper died.
+ * and the reaper probes its holding shell by the pid in the claim, which ends with it. Its exit
+ * then reaches the task as the probe's "process dead", and the diagnosis reads what the log got
+ * before the wrapper died.
  */
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   const signals = o.forwardSignals ?? ['SIGINT', 'SIGTERM'];
@@ -114,6 +115,8 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     return await superviseRelease(o, client, held, task, runDir);
   } finally {
     for (const s of signals) process.off(s, onSignal);
+    // Only now, with the exit reported, may the probes see the runner's pid gone.
+    if (released) await held.finish();
     // A command still running (the wrapper failed around it) keeps writing into the directory.
     if (held.hasExited()) runDir.remove();
   }
@@ -231,9 +234,9 @@ async function superviseRelease(o: RunCommandOptions, client: RunnerClient, held
   const code = exitCodeOf(exit);
   try {
     if (exit.code === 0) {
-      // The pid is gone now, and until the report lands a probe may take that for a crash: a
-      // success goes out at once, alongside the last lines. A failure waits for them, for the
-      // diagnosis reads the log's tail as soon as the report is in.
+      // A success goes out at once, alongside the last lines. A failure waits for them, for the
+      // diagnosis reads the log's tail as soon as the report is in. The holding shell keeps the
+      // runner's pid alive meanwhile (see held-command.ts).
       const flushed = flushLog();
       try {
         await withRetries(() => client.complete(task.id));

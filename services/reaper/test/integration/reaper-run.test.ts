@@ -9,6 +9,12 @@ import type { StackOptions } from '../../src/runtime/start-stack.js';
 
 const root = join(import.meta.dirname, '../../../..');
 const main = join(root, 'services/reaper/src/cli/main.ts');
+/** The parent of a live process, from /proc/<pid>/stat (field 4, after the parenthesised name). */
+function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'reaper-run-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -159,7 +165,7 @@ describe('reaper run and reaper task against the real stack', () => {
     expect(killTask.context.reap_diagnosis).toMatchObject({ signal: 'SIGKILL', crashType: 'killed' });
   });
 
-  it('claims the command\'s pid, beats for it, and after a kill -9 of the wrapper the probes still find the command; its death is diagnosed', async () => {
+  it('claims the pid of the shell holding the command, beats for it, and after a kill -9 of the wrapper the probes still find the command; its death is diagnosed', async () => {
     const seen: Array<{ taskId: string; at: number; result: ProbeResult }> = [];
     const { s, run, create, log, diagnosed } = await setUp({ PROBE_INTERVAL_MS: 300 }, { onProbe: (target, result) => seen.push({ taskId: target.taskId, at: Date.now(), result }) });
     const id = await create('survive', { maxRetries: 0 });
@@ -174,9 +180,11 @@ describe('reaper run and reaper task against the real stack', () => {
 
     const claimed = await s.task(id);
     expect(claimed.status).toBe('IN_PROGRESS');
-    expect(claimed.runner?.pid).toBe(pid);
+    // The claim names the shell that holds the command until its exit is reported: its parent.
+    const holder = parentPid(pid);
+    expect(claimed.runner?.pid).toBe(holder);
     expect(claimed.runner?.pid).not.toBe(c.pid);
-    expect(claimed.runner?.pidStartTime).toBe(processStartTime(pid));
+    expect(claimed.runner?.pidStartTime).toBe(processStartTime(holder));
     // It beats (every 200 ms here), and the output streams while the command runs.
     await waitFor(async () => ((await s.task(id)).heartbeatAt ?? 0) > claimed.runner!.claimedAt, 5000, 'a heartbeat');
     await waitFor(async () => (await log(id)).includes('tick 3\n'), 5000, 'output in the log');
@@ -192,11 +200,26 @@ describe('reaper run and reaper task against the real stack', () => {
     expect((await s.task(id)).status).toBe('IN_PROGRESS');
     expect(isAlive(pid)).toBe(true);
 
+    // The command's end takes its holder with it: the wrapper that would have reported it is gone.
     process.kill(pid, 'SIGKILL');
     const task = await diagnosed(id);
+    expect(isAlive(holder)).toBe(false);
     expect(task.reap?.by).toBe('reaper');
     expect(task.context.reap_diagnosis).toMatchObject({ processState: 'dead' });
     expect(task.context.reap_diagnosis?.logTail).toContain('tick 3');
+  });
+
+  it('commands that exit 0 under probes every 50 ms are all COMPLETED: no probe sees the runner gone before the report', async () => {
+    const { s, run, create } = await setUp({ PROBE_INTERVAL_MS: 50, TICK_MS: 25 });
+    const n = 8;
+    const ids = await Promise.all(Array.from({ length: n }, () => create('quick', { maxRetries: 0 })));
+    const runs = ids.map(() => run('quick', ['sh', '-c', 'sleep 0.4; echo done']));
+    for (const c of runs) expect((await c.done).code).toBe(0);
+    for (const id of ids) {
+      const task = await s.task(id);
+      expect(task.status, `${id}: ${JSON.stringify(task.context.reap_diagnosis ?? {})}`).toBe('COMPLETED');
+      expect(task.reap).toBeUndefined();
+    }
   });
 
   it('a 409 on a beat (the task was taken away): the command is stopped and the wrapper exits 77', async () => {
