@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './logger.js';
 export * from './redis/client.js';
 export * from './redis/keys.js';
+export * from './redis/lua-script.js';
 export * from './schemas/task.js';
 export * from './schemas/diagnosis.js';
 export * from './schemas/api.js';

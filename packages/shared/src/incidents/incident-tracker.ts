@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.js';
 import type { CrashType } from '../schemas/diagnosis.js';
 import type { Task } from '../schemas/task.js';
-import { RECORD_DEATH_LUA, RECORD_HEALTHY_LUA } from './incident-scripts.js';
+import { RECORD_DEATH, RECORD_HEALTHY } from './incident-scripts.js';
 
 export interface Incident {
   id: string;
@@ -77,7 +77,7 @@ export class IncidentTracker {
     }
     for (const scope of scopes) {
       const field = `${cause}|${scope}`;
-      const res = (await this.redis.eval(RECORD_DEATH_LUA, 2, this.deathsKey(field), this.openKey(), String(now), String(this.windowMs), String(this.threshold), task.id, field, randomUUID())) as string[];
+      const res = (await RECORD_DEATH.run(this.redis, [this.deathsKey(field), this.openKey()], [String(now), String(this.windowMs), String(this.threshold), task.id, field, randomUUID()])) as string[];
       if (res[0] === 'attached') {
         await this.redis.multi().sadd(this.tasksKey(res[1]!), task.id).hset(this.keys.incident(res[1]!), 'healthy', 0).exec();
         return undefined;
@@ -105,7 +105,7 @@ export class IncidentTracker {
     const resolved: string[] = [];
     for (const [field, id] of Object.entries(open)) {
       if (!scopes.has(field.slice(field.indexOf('|') + 1))) continue;
-      const done = await this.redis.eval(RECORD_HEALTHY_LUA, 2, this.keys.incident(id), this.openKey(), String(this.healthyToResolve), String(now), task.id, field, id);
+      const done = await RECORD_HEALTHY.run(this.redis, [this.keys.incident(id), this.openKey()], [String(this.healthyToResolve), String(now), task.id, field, id]);
       if (done === 1) resolved.push(id);
     }
     return resolved;

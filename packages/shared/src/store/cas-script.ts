@@ -1,3 +1,5 @@
+import { LuaScript } from '../redis/lua-script.js';
+
 /**
  * Writes a task only if its revision is still the one that was read, and applies the index
  * operations in the same step. Guards are keys that must not exist yet (idempotency keys,
@@ -8,7 +10,7 @@
  * ARGV[3] JSON [[opName, keyIndex, a, b], ...]; ARGV[4] JSON [keyIndex, ...] guards.
  * Returns {1, newRev} written; {0, currentRev} revision moved; {2, guardValue} guard taken.
  */
-export const CAS_WRITE_LUA = `
+export const CAS_WRITE = new LuaScript(`
 local rev = redis.call('HGET', KEYS[1], 'rev')
 if ARGV[1] == '' then
   if rev then return {0, rev} end
@@ -41,4 +43,4 @@ for _, op in ipairs(ops) do
   end
 end
 return {1, newRev}
-`;
+`);

@@ -4,6 +4,7 @@ import { QUEUE } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CreateTaskBody, FailBody, HeartbeatBody } from '../schemas/api.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
+import { LuaScript } from '../redis/lua-script.js';
 import type { LogStore } from '../store/log-store.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -26,7 +27,7 @@ export interface CreateResult {
   created: boolean;
 }
 
-const COMPARE_AND_DELETE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const COMPARE_AND_DELETE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 
 const MAX_CLAIM_TRIES = 100;
@@ -100,7 +101,7 @@ export class TaskService {
       const existing = await store.get(result.existingId);
       const idemHolder = body.idempotencyKey ? await store.redis.get(keys.idempotency(body.idempotencyKey)) : null;
       if (existing && idemHolder === null && endedForGood(existing)) {
-        await store.redis.eval(COMPARE_AND_DELETE_LUA, 1, keys.fingerprint(body.kind, body.dedupKey), existing.id);
+        await COMPARE_AND_DELETE.run(store.redis, [keys.fingerprint(body.kind, body.dedupKey)], [existing.id]);
         result = await store.insert(task, guards);
       }
     }

@@ -1,3 +1,4 @@
+import { LuaScript } from '@smart-reap/shared';
 /**
  * Takes the probes that have come due and moves each to its next slot, in one step: two
  * scheduler replicas (or two ticks of one) never enqueue the same task for the same round.
@@ -6,7 +7,7 @@
  * KEYS[1] probe schedule ZSET, KEYS[2] probe-target HASH; ARGV[1] now, ARGV[2] interval ms,
  * ARGV[3] max tasks. Returns a flat list [id1, targetJson1, id2, targetJson2, ...].
  */
-export const TAKE_DUE_PROBES_LUA = `
+export const TAKE_DUE_PROBES = new LuaScript(`
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
@@ -25,4 +26,4 @@ for _, id in ipairs(due) do
   end
 end
 return out
-`;
+`);

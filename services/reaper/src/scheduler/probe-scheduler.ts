@@ -1,6 +1,6 @@
 import { QUEUE, hostProbeQueue, type Config, type JobData, type JobQueues, type Keys, type Logger } from '@smart-reap/shared';
 import type { Redis } from 'ioredis';
-import { TAKE_DUE_PROBES_LUA } from './due-probes-script.js';
+import { TAKE_DUE_PROBES } from './due-probes-script.js';
 
 type Target = JobData<'probe'>['targets'][number];
 
@@ -74,14 +74,10 @@ export class ProbeScheduler {
     const t0 = performance.now();
     const now = this.clock();
     const { redis, keys, config } = this.o;
-    const flat = (await redis.eval(
-      TAKE_DUE_PROBES_LUA,
-      2,
-      keys.probeSchedule(),
-      keys.probeTargets(),
-      String(now),
-      String(config.PROBE_INTERVAL_MS),
-      String(this.maxPerTick),
+    const flat = (await TAKE_DUE_PROBES.run(
+      redis,
+      [keys.probeSchedule(), keys.probeTargets()],
+      [String(now), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick)],
     )) as string[];
     const byQueue = new Map<string, Target[]>();
     for (let i = 0; i < flat.length; i += 2) {
