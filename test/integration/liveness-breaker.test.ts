@@ -50,8 +50,9 @@ describe('guards: mass-death breaker and hung probes (DESIGN §4)', () => {
       const tasks = await Promise.all(runners.map((r) => s.task(r.task.id)));
       return tasks.every((t) => t.reap);
     }, 6000, 'all six reaped after the hold');
+    // The fence is written first and the diagnose job added right after it.
     const diag = s.core.queues.queue(QUEUE.diagnose);
-    for (const r of runners) expect(await diag.getJob(`diag-${r.task.id}-a1`)).toBeTruthy();
+    await waitFor(async () => (await Promise.all(runners.map((r) => diag.getJob(`diag-${r.task.id}-a1`)))).every(Boolean), 2000, 'six diagnose jobs');
   });
 
   it('2 of 6 dying are acted on at once', async () => {
