@@ -19,7 +19,7 @@ export interface RunCommandOptions {
   /** Bearer token for the API (its `API_TOKEN`). */
   token?: string;
   runnerId: string;
-  /** The host the reaper's probes for this runner run on (NODE_NAME): the command's pid lives there. */
+  /** The host the reaper's probes for this runner run on (NODE_NAME): the holding shell's pid lives there. */
   host: string;
   /** Poll until a task comes instead of exiting RUN_EXIT.noTask. Default false. */
   wait?: boolean;
@@ -46,8 +46,9 @@ export interface RunCommandOptions {
 const FINAL_LOG_FLUSH_MS = 5000;
 
 /**
- * `reaper run`: claims a task of one kind for a command started held (so the claim names the
- * command's own pid and start time), releases the command with the task in its environment, beats
+ * `reaper run`: claims a task of one kind for a command started held (so the claim names the pid
+ * and start time of the shell that holds it, which lives exactly as long as the work and its
+ * report), releases the command with the task in its environment, beats
  * while it lives, streams its stdout and stderr into the task's log, and reports its exit. Returns
  * the wrapper's exit code: the command's own (128 + n for signal n), or one of RUN_EXIT.
  *
