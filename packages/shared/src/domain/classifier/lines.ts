@@ -14,7 +14,8 @@ const CONTAINER_PREFIXES: RegExp[] = [
   /^[│┃]\s?/, // boxed diagnostics (terraform)
 ];
 const LOGGER_PREFIXES: RegExp[] = [
-  /^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?\]?:?\s*/,
+  // One space only: what follows keeps its indentation (CI runners stamp every line, frames too).
+  /^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?\]?:? ?/,
   /^[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ [^:\s]+?(?:\[\d+\])?: /, // syslog / journald
   /^\[\s*\d+\.\d+\]\s*/, // kernel ring buffer
   /^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+/,

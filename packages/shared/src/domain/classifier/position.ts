@@ -32,10 +32,10 @@ const WINDING_DOWN =
 const TOP_LEVEL_FRAME = /^\s*File "[^"]*", line \d+, in <module>$/;
 const NODE_EXIT_BANNER = /^Node\.js v\d+/;
 
-// Marks after which a CI runner or job wrapper is cleaning up after the work: nothing it prints
-// then is the work's progress.
+// Marks after which a CI runner or job wrapper is cleaning up after the work, or a test runner
+// sums up a run that is over: nothing printed then is the work's progress.
 const AFTERMATH_START =
-  /^(?:##\[\w+\])?(?:Post job cleanup\.|Cleaning up orphan processes|Cleaning up project directory|Running after_script|Uploading artifacts for (?:failed|successful) job)/;
+  /^(?:##\[\w+\])?(?:Post job cleanup\.|Cleaning up orphan processes|Cleaning up project directory|Running after_script|Uploading artifacts for (?:failed|successful) job)|^(?:Results File: |Total tests: |Test Run (?:Aborted|Failed)\b|=+ short test summary info =+$|Test Suites: )/;
 
 // A command that prints an old log (`docker logs`, `kubectl logs`, `tail -n`) echoed by `set -x`:
 // the lines it prints replay the past, they are not progress made after what came before.
@@ -75,8 +75,8 @@ function notProgress(lines: readonly LogLine[], matchedLines: ReadonlySet<number
 
 function isProgress(line: LogLine, matched: boolean): boolean {
   if (line.kind !== 'content' || line.probe || matched) return false;
-  // Indented lines are details of whatever came before them.
-  if (/^\s/.test(line.body)) return false;
+  // Indented lines are details of whatever came before them, but for test reporters' ✓ lines.
+  if (/^\s/.test(line.body) && !/^\s*[✓✔]/.test(line.body)) return false;
   if (ERRORISH.test(line.text) || WINDING_DOWN.test(line.text)) return false;
   return line.logged || SUCCESS.test(line.text) || PROGRESS_SHAPE.test(line.text);
 }

@@ -11,8 +11,10 @@ const MIN_WEIGHT_ON_NOISE = 0.75;
 // is someone's words being reported, not this process's error. Values of keys (`err="…"`,
 // `"message": "…"`) and quoted HTTP status lines (`"HTTP/1.1 429 Too Many Requests"`) are the
 // process's own evidence.
-const QUOTED_MENTION_FACTOR = 0.3;
-const QUOTED = /"[^"]*"|“[^”]*”/g;
+const MENTION_FACTOR = 0.3;
+const QUOTED = /"(?:[^"\\]|\\.)*"|“[^”]*”/g;
+// A passing test's title (`✓ redirects on expired token`) names what was tested, not what failed.
+const PASSED_TEST = /^(?:[✓✔]|PASS(?:ED)?\b|ok \d)/;
 
 function quotedMention(text: string, start: number, end: number): boolean {
   for (const q of text.matchAll(QUOTED)) {
@@ -42,11 +44,11 @@ export function scanLines(lines: readonly LogLine[], rules: readonly Rule[], con
       if (line.kind === 'noise' && rule.weight < MIN_WEIGHT_ON_NOISE) continue;
       const m = matchRule(rule, line);
       if (!m) continue;
-      const quoted = m.input === line.text && quotedMention(line.text, m.index, m.index + m[0].length);
+      const mention = PASSED_TEST.test(line.text) || (m.input === line.text && quotedMention(line.text, m.index, m.index + m[0].length));
       matches.push({
         crashType: rule.crashType,
         ruleId: rule.id,
-        weight: quoted ? rule.weight * QUOTED_MENTION_FACTOR : rule.weight,
+        weight: mention ? rule.weight * MENTION_FACTOR : rule.weight,
         summary: typeof rule.summary === 'string' ? rule.summary : rule.summary(m, line.text, context, line),
         evidence: line.raw.trim(),
         line,

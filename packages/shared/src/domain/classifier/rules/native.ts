@@ -55,7 +55,7 @@ export const segfaultRules: Rule[] = [
     id: 'access-violation',
     crashType: 'segfault',
     weight: 0.9,
-    pattern: /\bEXC_BAD_ACCESS\b|Access violation|\b0xC0000005\b|STATUS_ACCESS_VIOLATION/i,
+    pattern: /\bEXC_BAD_ACCESS\b|Access ?violation|\b0xC0000005\b|STATUS_ACCESS_VIOLATION/i,
     summary: (m) => `The process crashed with an access violation (${m[0]})`,
   },
   {
