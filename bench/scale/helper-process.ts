@@ -7,6 +7,7 @@
 import { configWith, createCore, createLogger } from '@smart-reap/shared';
 import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
 import { BEAT_MS, SCALE_CONFIG, type FromHelper, type ToHelper } from './helper-protocol.js';
+import { ProbeGaps } from './probe-gaps.js';
 
 const [role, redisUrl] = process.argv.slice(2);
 if ((role !== 'prober' && role !== 'fleet') || !redisUrl) throw new Error('usage: helper-process.ts prober|fleet REDIS_URL');
@@ -14,29 +15,18 @@ const config = configWith(SCALE_CONFIG);
 const send = (m: FromHelper): void => void process.send!(m);
 
 if (role === 'prober') {
-  const lastProbe = new Map<string, number>();
-  const gaps: number[] = [];
-  let probes = 0;
-  let measuring = false;
+  const recorder = new ProbeGaps();
   const stack = await startStack({
     config,
     redisUrl,
     services: ['prober', 'diagnoser'],
     logger: createLogger('bench', 'silent'),
     host: '127.0.0.1',
-    onProbe: (t) => {
-      const now = Date.now();
-      if (measuring) {
-        probes++;
-        const prev = lastProbe.get(t.taskId);
-        if (prev !== undefined) gaps.push(now - prev);
-      }
-      lastProbe.set(t.taskId, now);
-    },
+    onProbe: (t) => recorder.record(t.taskId),
   });
   process.on('message', (m: ToHelper) => {
-    if (m.type === 'measure') measuring = m.on;
-    if (m.type === 'report') send({ type: 'probes', probes, gaps });
+    if (m.type === 'measure') recorder.measuring = m.on;
+    if (m.type === 'report') send({ type: 'probes', probes: recorder.probes, gaps: recorder.gaps });
     if (m.type === 'stop') void stack.close().then(() => process.exit(0));
   });
 } else {

@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { configWith, createLogger, startPrivateRedis, type ClaimBody } from '@smart-reap/shared';
 import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
 import { BEAT_MS, SCALE_CONFIG, type FromHelper, type ToHelper } from './helper-protocol.js';
+import { ProbeGaps } from './probe-gaps.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const PROCESSES = 5;
@@ -73,9 +74,7 @@ async function smartReap() {
   const redis = await startPrivateRedis();
   const stats = new Redis(redis.url);
   const ticks: number[] = [];
-  const lastProbe = new Map<string, number>();
-  const gaps: number[] = [];
-  let probes = 0;
+  const recorder = new ProbeGaps();
   let measuring = false;
   const config = configWith(SCALE_CONFIG);
   const prober = LAYOUT === 'split' ? await startHelper('prober', redis.url) : undefined;
@@ -86,15 +85,7 @@ async function smartReap() {
     logger: createLogger('bench', 'silent'),
     host: '127.0.0.1',
     onTick: (s) => measuring && ticks.push(s.durationMs),
-    onProbe: (t) => {
-      const now = Date.now();
-      if (measuring) {
-        probes++;
-        const prev = lastProbe.get(t.taskId);
-        if (prev !== undefined) gaps.push(now - prev);
-      }
-      lastProbe.set(t.taskId, now);
-    },
+    onProbe: (t) => recorder.record(t.taskId),
   });
   const { tasks } = stack.core;
 
@@ -134,7 +125,7 @@ async function smartReap() {
   await new Promise((r) => setTimeout(r, 3000)); // settle into phase-aligned rounds
   const beforeCmds = await totalCommands(stats);
   const elu0 = performance.eventLoopUtilization();
-  measuring = true;
+  measuring = recorder.measuring = true;
   prober?.send({ type: 'measure', on: true });
   const started = Date.now();
   await new Promise((r) => setTimeout(r, WINDOW_MS / 2));
@@ -151,18 +142,16 @@ async function smartReap() {
     await new Promise((r) => setTimeout(r, 10));
   }
   await new Promise((r) => setTimeout(r, Math.max(0, started + WINDOW_MS - Date.now())));
-  measuring = false;
+  measuring = recorder.measuring = false;
   const elu = performance.eventLoopUtilization(elu0).utilization;
   prober?.send({ type: 'measure', on: false });
   const elapsedMin = (Date.now() - started) / 60_000;
   const cmds = (await totalCommands(stats)) - beforeCmds;
+  let { probes, gaps } = recorder;
   if (prober) {
     prober.send({ type: 'report' });
     const report = await prober.next('probes');
-    if (report.type === 'probes') {
-      probes = report.probes;
-      for (const g of report.gaps) gaps.push(g);
-    }
+    if (report.type === 'probes') ({ probes, gaps } = report);
   }
   clearInterval(beatTimer);
   for (const c of children) c.kill('SIGKILL');
