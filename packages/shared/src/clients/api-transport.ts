@@ -37,8 +37,8 @@ export class ApiTransport {
     this.fetchImpl = options.fetchImpl ?? fetch;
   }
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiAnswer> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const res = await this.fetchImpl(new URL(path.replace(/^\//, ''), this.base), {

@@ -40,11 +40,16 @@ export interface HeartbeatLoopOptions {
 /** Stops the beat; resolves once no beat is in flight, so a report sent after it never races one. */
 export type StopHeartbeat = () => Promise<void>;
 
-/** The runner side of the HTTP API (DESIGN §9) for one runner id. */
+/**
+ * The runner side of the HTTP API (DESIGN §9) for one runner id. It keeps the lease each claim
+ * returned and sends it (header `Reaper-Lease`) with every call for that task, so a caller never
+ * handles it; the lease is forgotten once the task is completed or failed through this client.
+ */
 export class RunnerClient {
   readonly runnerId: string;
   private readonly http: ApiTransport;
   private readonly beats = new Map<string, StopHeartbeat>();
+  private readonly leases = new Map<string, string>();
 
   constructor(options: RunnerClientOptions) {
     this.runnerId = options.runnerId;
@@ -54,32 +59,44 @@ export class RunnerClient {
   /** The oldest waiting task of the kinds asked, now IN_PROGRESS for this runner; undefined when there is none (204). */
   async claim(request: ClaimRequest): Promise<Task | undefined> {
     const answer = await this.http.request('POST', '/tasks/claim', { ...request, runnerId: this.runnerId });
-    return answer.status === 204 ? undefined : TaskSchema.parse(answer.body);
+    if (answer.status === 204) return undefined;
+    const task = TaskSchema.parse(answer.body);
+    const lease = (answer.body as { lease?: unknown }).lease;
+    if (typeof lease === 'string') this.leases.set(task.id, lease);
+    return task;
   }
 
   async heartbeat(taskId: string, progress?: Progress, snapshot?: Snapshot): Promise<HeartbeatAnswer> {
-    const answer = await this.http.request('POST', `/tasks/${encodeURIComponent(taskId)}/heartbeat`, { runnerId: this.runnerId, progress, snapshot });
+    const answer = await this.forTask('heartbeat', taskId, { runnerId: this.runnerId, progress, snapshot });
     return answer.body as HeartbeatAnswer;
   }
 
   /** Appends lines to the task's log stream; the API takes up to 1000 lines of up to 64 KiB each per call. */
   async log(taskId: string, lines: string[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.http.request('POST', `/tasks/${encodeURIComponent(taskId)}/log`, { lines });
+    await this.forTask('log', taskId, { lines });
   }
 
   /** Ends the task's heartbeat first: a beat landing after the completion would read as fenced. */
   async complete(taskId: string, output?: unknown): Promise<{ id: string; status: TaskStatus }> {
     await this.beats.get(taskId)?.();
-    const answer = await this.http.request('POST', `/tasks/${encodeURIComponent(taskId)}/complete`, { runnerId: this.runnerId, output });
+    const answer = await this.forTask('complete', taskId, { runnerId: this.runnerId, output });
+    this.leases.delete(taskId);
     return answer.body as { id: string; status: TaskStatus };
   }
 
   /** A runner that knows its work failed; the API fences it at once and diagnoses the task. */
   async fail(taskId: string, report: FailReport = {}): Promise<{ id: string; status: TaskStatus }> {
     await this.beats.get(taskId)?.();
-    const answer = await this.http.request('POST', `/tasks/${encodeURIComponent(taskId)}/fail`, { runnerId: this.runnerId, ...report });
+    const answer = await this.forTask('fail', taskId, { runnerId: this.runnerId, ...report });
+    this.leases.delete(taskId);
     return answer.body as { id: string; status: TaskStatus };
+  }
+
+  /** A call for a claimed task, with the lease its claim returned (none for a task not claimed here: the API refuses it). */
+  private forTask(route: 'heartbeat' | 'log' | 'complete' | 'fail', taskId: string, body: unknown) {
+    const lease = this.leases.get(taskId);
+    return this.http.request('POST', `/tasks/${encodeURIComponent(taskId)}/${route}`, body, lease ? { 'reaper-lease': lease } : {});
   }
 
   /**

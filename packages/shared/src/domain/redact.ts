@@ -105,7 +105,8 @@ function isSecretName(name: string): boolean {
   return SECRET_NAME.test(bare) && !SHELL_DIRECTORY.test(bare) && !SOURCE_FILE.test(bare);
 }
 
-function shouldHide(name: string, value: string): boolean {
+/** Whether `value`, found under the name `name` (an env var, a JSON key), is a secret to hide. */
+export function shouldHide(name: string, value: string): boolean {
   if (!isSecretName(name) || HARMLESS_VALUE.test(value)) return false;
   // Already hidden, possibly with a kept prefix (`sk-ant-[REDACTED]`): redaction stays idempotent.
   if (value.includes('[REDACTED')) return false;
@@ -166,4 +167,19 @@ export function redact(text: string): string {
     out = typeof replace === 'string' ? out.replace(pattern, replace) : out.replace(pattern, replace as Replacer);
   }
   return out;
+}
+
+/**
+ * A JSON value (a runner's `output`) with every string in it redacted, keys included, and the whole
+ * string under a secret-looking key (`{"apiKey": "…"}`) hidden; numbers, booleans and null as they were. The schemas bound such values to 64 levels before they get here.
+ */
+export function redactDeep(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redact(k), typeof v === 'string' && shouldHide(k, v) ? REDACTED : redactDeep(v)]),
+    );
+  }
+  return value;
 }

@@ -1,34 +1,56 @@
 import { ConflictError } from '../errors/conflict-error.js';
-import type { ClaimBody, FailBody, HeartbeatBody } from '../schemas/api.js';
+import { ForbiddenError } from '../errors/forbidden-error.js';
+import type { ClaimBody, CompleteBody, FailBody, HeartbeatBody } from '../schemas/api.js';
 import type { Task } from '../schemas/task.js';
+import { ENDED_LEASES_KEPT, hashLease, sameLeaseHash } from './lease.js';
+import { redact, redactDeep } from './redact.js';
 import { checkTransition } from './state-machine.js';
 
 /**
  * The runner-facing operations as pure decisions over a task: the store runs them inside its
  * compare-and-set loop, so each is one atomic step whatever the number of API replicas.
  */
-export type RunnerDecision = { write: Task } | { refuse: ConflictError };
+export type RunnerDecision = { write: Task } | { refuse: ConflictError | ForbiddenError };
 
 const MINUTE = 60_000;
 
-/** The runner calling must be the task's current, unfenced runner of an IN_PROGRESS attempt. */
-export function checkCurrentRunner(task: Task, runnerId: string): ConflictError | undefined {
-  if (task.fencedRunners.includes(runnerId)) {
-    return new ConflictError(`runner ${runnerId} was reaped from task ${task.id}; its calls change nothing`, 'runner_fenced');
+/**
+ * Whether a presented lease speaks for the task's current attempt: 403 when it is missing or was
+ * never this task's (that changes nothing and says nothing about the attempt), 409 when it is the
+ * lease of an attempt that has ended (reaped, failed, completed, cancelled, or claimed again since).
+ */
+export function checkLease(task: Task, lease: string | undefined): ConflictError | ForbiddenError | undefined {
+  if (!lease) return new ForbiddenError(`a lease is required for task ${task.id}: the one its claim returned (body field lease or header Reaper-Lease)`, 'lease_missing');
+  const presented = hashLease(lease);
+  if (task.leaseHash && sameLeaseHash(presented, task.leaseHash)) {
+    if (task.status !== 'IN_PROGRESS' || task.reap) {
+      return new ConflictError(`the lease's attempt of task ${task.id} has ended (status ${task.status}${task.reap ? `, ${task.reap.reason}` : ''}); its calls change nothing`, 'runner_fenced');
+    }
+    return undefined;
   }
-  if (task.status !== 'IN_PROGRESS' || task.runner?.runnerId !== runnerId) {
-    return new ConflictError(
-      `runner ${runnerId} is not the current runner of task ${task.id} (status ${task.status})`,
-      'not_current_runner',
-    );
+  if ((task.endedLeaseHashes ?? []).some((h) => sameLeaseHash(presented, h))) {
+    return new ConflictError(`the lease is an earlier attempt's of task ${task.id}; its calls change nothing`, 'runner_fenced');
   }
-  if (task.reap) {
-    return new ConflictError(`task ${task.id} was taken down (${task.reap.reason}); its runner's calls change nothing`, 'runner_fenced');
+  return new ForbiddenError(`the lease is not task ${task.id}'s`, 'lease_invalid');
+}
+
+/**
+ * The caller must hold the lease of the task's current IN_PROGRESS attempt and name that attempt's
+ * runner: the runner id is public (GET /tasks/:id shows it), so it alone proves nothing.
+ */
+export function checkCurrentRunner(task: Task, runnerId: string, lease: string | undefined): ConflictError | ForbiddenError | undefined {
+  const leaseRefusal = checkLease(task, lease);
+  if (leaseRefusal) return leaseRefusal;
+  if (task.runner?.runnerId !== runnerId) {
+    return new ForbiddenError(`the lease of task ${task.id} was given to another runner than ${runnerId}`, 'runner_mismatch', 'runnerId');
   }
+  // No check of fencedRunners: a reaped attempt is known by its lease (the task's reap, or a later
+  // claim), and a runner reaped once may claim the same task again as a new attempt.
   return undefined;
 }
 
-export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMinutes: number): RunnerDecision {
+/** `leaseHash` is the hash of the new attempt's lease; the previous attempt's joins the ended ones. */
+export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMinutes: number, leaseHash: string): RunnerDecision {
   const check = checkTransition(task.status, 'IN_PROGRESS', task);
   if (!check.ok) return { refuse: new ConflictError(check.reason, 'transition_not_allowed') };
   const { runnerId, runtime, pid, pidStartTime, host, logRef } = claim;
@@ -42,6 +64,8 @@ export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMin
       deadline: now + maxAgeMinutes * MINUTE,
       extensions: 0,
       heartbeatAt: now,
+      leaseHash,
+      endedLeaseHashes: task.leaseHash ? [...(task.endedLeaseHashes ?? []), task.leaseHash].slice(-ENDED_LEASES_KEPT) : task.endedLeaseHashes,
       progress: undefined,
       probe: undefined,
       reap: undefined,
@@ -51,26 +75,28 @@ export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMin
 }
 
 export function decideHeartbeat(task: Task, body: HeartbeatBody, now: number): RunnerDecision {
-  const refused = checkCurrentRunner(task, body.runnerId);
+  const refused = checkCurrentRunner(task, body.runnerId, body.lease);
   if (refused) return { refuse: refused };
+  const progress = body.progress && { ...body.progress, partialOutput: body.progress.partialOutput === undefined ? undefined : redact(body.progress.partialOutput) };
   return {
     write: {
       ...task,
       heartbeatAt: now,
-      progress: body.progress ?? task.progress,
+      progress: progress ?? task.progress,
       context: body.snapshot ? { ...task.context, snapshot: body.snapshot } : task.context,
     },
   };
 }
 
-export function decideComplete(task: Task, runnerId: string, output: unknown, now: number): RunnerDecision {
-  const refused = checkCurrentRunner(task, runnerId);
+export function decideComplete(task: Task, body: CompleteBody, now: number): RunnerDecision {
+  const { runnerId } = body;
+  const refused = checkCurrentRunner(task, runnerId, body.lease);
   if (refused) return { refuse: refused };
   return {
     write: {
       ...task,
       status: 'COMPLETED',
-      output,
+      output: redactDeep(body.output),
       heartbeatAt: now,
       needsAttention: null,
       history: [...task.history, { from: task.status, to: 'COMPLETED', at: now, by: runnerId, reason: 'completed by runner' }],
@@ -83,12 +109,12 @@ export function decideComplete(task: Task, runnerId: string, output: unknown, no
  * same diagnosis and recovery as a reaped one (the diagnoser moves it to FAILED).
  */
 export function decideRunnerFail(task: Task, body: FailBody, now: number): RunnerDecision {
-  const refused = checkCurrentRunner(task, body.runnerId);
+  const refused = checkCurrentRunner(task, body.runnerId, body.lease);
   if (refused) return { refuse: refused };
   return {
     write: {
       ...task,
-      failure: { error: body.error, exitCode: body.exitCode, signal: body.signal },
+      failure: { error: body.error === undefined ? undefined : redact(body.error), exitCode: body.exitCode, signal: body.signal },
       context: body.snapshot ? { ...task.context, snapshot: body.snapshot } : task.context,
       fencedRunners: [...task.fencedRunners, body.runnerId],
       reap: { at: now, by: body.runnerId, reason: 'runner reported failure' },

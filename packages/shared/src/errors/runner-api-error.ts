@@ -10,7 +10,7 @@ export class RunnerApiError extends Error {
     readonly status: number,
     /** The server's `error` field, or the start of its answer when it sent no JSON. */
     readonly serverMessage: string,
-    /** The server's `code` field where it gives one (`runner_fenced`, `not_current_runner`, …). */
+    /** The server's `code` field where it gives one (`runner_fenced`, `lease_invalid`, …). */
     readonly code?: string,
   ) {
     super(`${method} ${path} answered ${status}: ${serverMessage}`);

@@ -31,30 +31,42 @@ export const ClaimBodySchema = z.strictObject({
 });
 export type ClaimBody = z.infer<typeof ClaimBodySchema>;
 
+/**
+ * The lease a claim returned. Optional here so that a missing one is refused with 403 by the
+ * domain (checkLease) rather than 400: the route also takes it from the Reaper-Lease header.
+ */
+const leaseSchema = z.string().max(200).optional();
+
 export const HeartbeatBodySchema = z.strictObject({
   runnerId: z.string().min(1),
+  lease: leaseSchema,
   progress: ProgressSchema.optional(),
   snapshot: SnapshotSchema.optional(),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBodySchema>;
 
 export const LogBodySchema = z.strictObject({
+  lease: leaseSchema,
   lines: z.array(z.string().max(64 * 1024)).min(1).max(1000),
 });
 
 export const CompleteBodySchema = z.strictObject({
   runnerId: z.string().min(1),
+  lease: leaseSchema,
   output: z.unknown().optional(),
 });
+export type CompleteBody = z.infer<typeof CompleteBodySchema>;
 
 export const FailBodySchema = z.strictObject({
   runnerId: z.string().min(1),
+  lease: leaseSchema,
   error: z.string().max(64 * 1024).optional(),
   exitCode: z.number().int().optional(),
   signal: z.string().max(32).optional(),
   snapshot: SnapshotSchema.optional(),
 });
 export type FailBody = z.infer<typeof FailBodySchema>;
+export type LogBody = z.infer<typeof LogBodySchema>;
 
 export const CancelBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
 

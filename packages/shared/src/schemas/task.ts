@@ -91,8 +91,12 @@ export const TaskSchema = z.object({
   deadline: z.number().optional(),
   extensions: z.number().int().nonnegative(),
   runner: RunnerSchema.optional(),
-  /** Runner ids that were reaped: their later calls get 409. */
+  /** Runner ids that were reaped or cancelled (a record: what refuses their later calls is the lease). */
   fencedRunners: z.array(z.string()).default([]),
+  /** sha256 of the current attempt's lease (DESIGN §9); never served. */
+  leaseHash: z.string().optional(),
+  /** sha256 of earlier attempts' leases, so their late calls get 409 rather than 403; never served. */
+  endedLeaseHashes: z.array(z.string()).optional(),
   heartbeatAt: z.number().optional(),
   progress: ProgressSchema.optional(),
   payload: z.unknown().optional(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { checkTransition } from '../domain/state-machine.js';
+import type { ForbiddenError } from '../errors/forbidden-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Keys } from '../redis/keys.js';
@@ -12,7 +13,7 @@ import { TaskDecoder } from './task-decoder.js';
 export type Clock = () => number;
 
 /** What a mutation decides: write this task, or leave it alone and say why. */
-export type Mutation = { write: Task } | { refuse: ConflictError } | { keep: true };
+export type Mutation = { write: Task } | { refuse: ConflictError | ForbiddenError } | { keep: true };
 
 export interface TransitionRequest {
   to: TaskStatus;

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
-import { decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
+import { hashLease } from '../domain/lease.js';
+import { redact } from '../domain/redact.js';
+import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
-import type { ClaimBody, CreateTaskBody, FailBody, HeartbeatBody } from '../schemas/api.js';
+import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody } from '../schemas/api.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { LogStore } from '../store/log-store.js';
@@ -16,11 +19,14 @@ export interface TaskServiceOptions {
   defaultMaxRetries?: number;
   /** The window an attempt gets at claim when the task names none: learned or configured. */
   maxAgeFor: (task: Task) => Promise<number>;
-  /** Redacts secrets from log lines before they are stored. */
+  /** Redacts secrets from log lines before they are stored. Default: `redact`. */
   redactLine?: (line: string) => string;
   /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
 }
+
+/** A claimed task and its attempt's lease: the only time the lease is ever given out. */
+export type ClaimedTask = Task & { lease: string };
 
 export interface CreateResult {
   task: Pick<Task, 'id' | 'status'>;
@@ -64,7 +70,7 @@ export class TaskService {
     this.queues = options.queues;
     this.defaultMaxRetries = options.defaultMaxRetries ?? 1;
     this.maxAgeFor = options.maxAgeFor;
-    this.redactLine = options.redactLine ?? ((l) => l);
+    this.redactLine = options.redactLine ?? redact;
     this.onCompleted = options.onCompleted ?? [];
   }
 
@@ -123,8 +129,11 @@ export class TaskService {
   }
 
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
-  async claim(claim: ClaimBody): Promise<Task | undefined> {
+  async claim(claim: ClaimBody): Promise<ClaimedTask | undefined> {
     const { store } = this;
+    // 32 random bytes: unguessable, and only its hash is written.
+    const lease = randomBytes(32).toString('base64url');
+    const leaseHash = hashLease(lease);
     const kinds = claim.kinds?.length ? claim.kinds : await store.redis.smembers(store.keys.kinds());
     for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
       // Uncontended, the oldest. Once a race for it is lost, a random one of the oldest few:
@@ -137,10 +146,10 @@ export class TaskService {
       if (!current || current.status !== 'ASSIGNED') continue; // claimed since the index was read
       const maxAge = await this.maxAgeFor(current);
       try {
-        const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge));
+        const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge, leaseHash));
         await this.queues.queue(QUEUE.tasks).remove(taskJobId(claimed.id, claimed.attempt)).catch(() => 0);
         if (claimed.dedupKey) await store.redis.incr(store.keys.fingerprintAttempts(claimed.kind, claimed.dedupKey));
-        return claimed;
+        return { ...claimed, lease };
       } catch (err) {
         if ((err as Error).name === 'ConflictError' || (err as Error).name === 'NotFoundError') continue;
         throw err;
@@ -172,13 +181,19 @@ export class TaskService {
     return this.store.mutate(id, (task, now) => decideHeartbeat(task, body, now));
   }
 
-  async appendLog(id: string, lines: string[]): Promise<void> {
-    await this.store.mustGet(id);
-    await this.logs.append(id, lines.map(this.redactLine));
+  /**
+   * Lines of the current attempt's runner, refused once the attempt ended. The check and the append
+   * are two steps: a line checked while the attempt was live may land just as it ends, but only
+   * from the lease holder.
+   */
+  async appendLog(id: string, body: LogBody): Promise<void> {
+    const refused = checkLease(await this.store.mustGet(id), body.lease);
+    if (refused) throw refused;
+    await this.logs.append(id, body.lines.map(this.redactLine));
   }
 
-  async complete(id: string, runnerId: string, output: unknown): Promise<Task> {
-    const task = await this.store.mutate(id, (t, now) => decideComplete(t, runnerId, output, now));
+  async complete(id: string, body: CompleteBody): Promise<Task> {
+    const task = await this.store.mutate(id, (t, now) => decideComplete(t, body, now));
     const now = this.store.clock();
     // The completion stands whatever a hook does: learning and healing are best effort.
     await Promise.allSettled(this.onCompleted.map((hook) => hook(task, now)));

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import type { Logger } from '@smart-reap/shared';
+import { ConflictError, ForbiddenError, NotFoundError, type Logger } from '@smart-reap/shared';
 
 export interface FieldIssue {
   field: string;
@@ -12,8 +12,8 @@ export function zodIssues(err: ZodError): FieldIssue[] {
 }
 
 /**
- * One place maps domain errors to HTTP: unknown task 404, refused transition or foreign runner
- * 409, bad input 400. Anything else is a 500 whose details stay in the log, never in the answer.
+ * One place maps domain errors to HTTP: unknown task 404, a call without the attempt's lease 403,
+ * refused transition or ended attempt 409, bad input 400. Anything else is a 500 whose details stay in the log, never in the answer.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -22,12 +22,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const name = (err as Error)?.name;
-    if (name === 'NotFoundError') {
-      res.status(404).json({ error: (err as Error).message });
+    if (err instanceof NotFoundError) {
+      res.status(404).json({ error: err.message });
       return;
     }
-    if (name === 'ConflictError') {
-      res.status(409).json({ error: (err as Error).message, code: (err as { code?: string }).code });
+    if (err instanceof ForbiddenError) {
+      res.status(403).json({ error: err.message, code: err.code, issues: [{ field: err.field, reason: err.message }] });
+      return;
+    }
+    if (err instanceof ConflictError) {
+      res.status(409).json({ error: err.message, code: err.code });
       return;
     }
     // body-parser's errors: malformed JSON, too large, wrong charset.

@@ -8,9 +8,21 @@ import {
   HeartbeatBodySchema,
   ListTasksQuerySchema,
   LogBodySchema,
+  publicTask,
   type TaskService,
 } from '@smart-reap/shared';
+import type { Request } from 'express';
 import type { ApiMetrics } from './api-metrics.js';
+
+/**
+ * A runner call's body with the lease from the `Reaper-Lease` header when the body has none: the
+ * header lets a runner keep its secret out of the JSON it logs.
+ */
+function withLease(req: Request): Record<string, unknown> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const header = req.get('reaper-lease');
+  return header !== undefined && body.lease === undefined ? { ...body, lease: header } : body;
+}
 
 /** DESIGN §9's task routes; bodies parsed by zod (a ZodError becomes 400 in the error handler). */
 export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
@@ -25,7 +37,7 @@ export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
 
   r.get('/tasks', async (req, res) => {
     const query = ListTasksQuerySchema.parse(req.query);
-    res.json({ tasks: await tasks.list(query) });
+    res.json({ tasks: (await tasks.list(query)).map(publicTask) });
   });
 
   r.post('/tasks/claim', async (req, res) => {
@@ -35,33 +47,33 @@ export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
       res.status(204).end();
       return;
     }
-    res.json(task);
+    res.json(publicTask(task));
   });
 
   r.get('/tasks/:id', async (req, res) => {
-    res.json(await tasks.store.mustGet(req.params.id));
+    res.json(publicTask(await tasks.store.mustGet(req.params.id)));
   });
 
   r.post('/tasks/:id/heartbeat', async (req, res) => {
-    const body = HeartbeatBodySchema.parse(req.body ?? {});
+    const body = HeartbeatBodySchema.parse(withLease(req));
     const task = await tasks.heartbeat(req.params.id, body);
     res.json({ id: task.id, status: task.status, deadline: task.deadline });
   });
 
   r.post('/tasks/:id/log', async (req, res) => {
-    const body = LogBodySchema.parse(req.body ?? {});
-    await tasks.appendLog(req.params.id, body.lines);
+    const body = LogBodySchema.parse(withLease(req));
+    await tasks.appendLog(req.params.id, body);
     res.status(202).json({ accepted: body.lines.length });
   });
 
   r.post('/tasks/:id/complete', async (req, res) => {
-    const body = CompleteBodySchema.parse(req.body ?? {});
-    const task = await tasks.complete(req.params.id, body.runnerId, body.output);
+    const body = CompleteBodySchema.parse(withLease(req));
+    const task = await tasks.complete(req.params.id, body);
     res.json({ id: task.id, status: task.status });
   });
 
   r.post('/tasks/:id/fail', async (req, res) => {
-    const body = FailBodySchema.parse(req.body ?? {});
+    const body = FailBodySchema.parse(withLease(req));
     const task = await tasks.fail(req.params.id, body);
     res.status(202).json({ id: task.id, status: task.status, diagnosing: true });
   });

@@ -9,6 +9,7 @@ import { spawnHeld, type HeldCommand } from './held-command.js';
 import { LineSplitter } from './line-splitter.js';
 import { LogShipper } from './log-shipper.js';
 import { RunDir } from './run-dir.js';
+import { secretEnvScrubber } from './env-scrubber.js';
 import { taskEnvironment } from './task-environment.js';
 
 export interface RunCommandOptions {
@@ -88,6 +89,9 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   for (const s of signals) process.on(s, onSignal);
 
   const client = new RunnerClient({ apiUrl: o.apiUrl, token: o.token, runnerId: o.runnerId });
+  // What leaves this process for the task (log lines, the failure text) never carries the exact
+  // value of a secret in the command's environment.
+  const scrub = secretEnvScrubber(o.env ?? process.env);
   try {
     const task = await claimTask(o, client, held, () => stopSignal, (wake) => (wakeWaiter = wake));
     if (typeof task === 'number') {
@@ -99,7 +103,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     const giveUp = async (why: string, code: number): Promise<number> => {
       await held.abandon();
       o.say(`${why}: reporting task ${task.id} failed`);
-      await withRetries(() => client.fail(task.id, { error: why })).catch((err) => o.say(`could not report it: ${describeApiFailure(err, o.apiUrl)}`));
+      await withRetries(() => client.fail(task.id, { error: scrub(why) })).catch((err) => o.say(`could not report it: ${describeApiFailure(err, o.apiUrl)}`));
       return code;
     };
     if (stopSignal) return await giveUp(`reaper run was stopped by ${stopSignal} before the command started`, signalExitCode(stopSignal));
@@ -113,7 +117,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     }
     released = true;
     o.say(`task ${task.id} (kind ${task.kind}, attempt ${task.attempt}): running ${o.command} as pid ${held.pid}`);
-    return await superviseRelease(o, client, held, task, runDir);
+    return await superviseRelease(o, client, held, task, runDir, scrub);
   } finally {
     for (const s of signals) process.off(s, onSignal);
     // Only now, with the exit reported, may the probes see the runner's pid gone.
@@ -172,7 +176,14 @@ async function claimTask(
 }
 
 /** From release to the report: beats, streams the output, and reports the exit. */
-async function superviseRelease(o: RunCommandOptions, client: RunnerClient, held: HeldCommand, task: Task, runDir: RunDir): Promise<number> {
+async function superviseRelease(
+  o: RunCommandOptions,
+  client: RunnerClient,
+  held: HeldCommand,
+  task: Task,
+  runDir: RunDir,
+  scrub: (text: string) => string,
+): Promise<number> {
   let apiTrouble = false;
   const shipper = new LogShipper((lines) => client.log(task.id, lines), {
     onError: (err, willRetry) => {
@@ -182,7 +193,7 @@ async function superviseRelease(o: RunCommandOptions, client: RunnerClient, held
     },
   });
   const follow = (path: string, echo: Writable | undefined): { follower: FileFollower; splitter: LineSplitter } => {
-    const splitter = new LineSplitter((line) => shipper.push(line));
+    const splitter = new LineSplitter((line) => shipper.push(scrub(line)));
     const follower = new FileFollower(
       path,
       (text) => {
@@ -235,15 +246,11 @@ async function superviseRelease(o: RunCommandOptions, client: RunnerClient, held
   const code = exitCodeOf(exit);
   try {
     if (exit.code === 0) {
-      // A success goes out at once, alongside the last lines. A failure waits for them, for the
-      // diagnosis reads the log's tail as soon as the report is in. The holding shell keeps the
-      // runner's pid alive meanwhile (see held-command.ts).
-      const flushed = flushLog();
-      try {
-        await withRetries(() => client.complete(task.id));
-      } finally {
-        await flushed;
-      }
+      // The last lines go first, success or failure: the API refuses log lines once the attempt
+      // has ended, and a failure's diagnosis reads the log's tail as soon as the report is in. The
+      // holding shell keeps the runner's pid alive meanwhile (see held-command.ts).
+      await flushLog();
+      await withRetries(() => client.complete(task.id));
       o.say(`task ${task.id} completed`);
     } else {
       await flushLog();

@@ -20,10 +20,13 @@ describe('probe scheduler (DESIGN §3)', () => {
     new ProbeScheduler({ redis: core.redis, keys: core.keys, queues: core.queues, config: core.config, logger: createLogger('t', 'silent'), clock: () => now, batchSize: 3 });
 
   async function inProgress(n: number, runtime: 'process' | 'heartbeat', host = 'h1') {
+    const leases: string[] = [];
     for (let i = 0; i < n; i++) {
       await core.tasks.create({ kind: 'k' });
-      await core.tasks.claim({ runnerId: `r${i}`, kinds: ['k'], runtime: { type: runtime, ref: '' }, pid: 100 + i, host });
+      const claimed = await core.tasks.claim({ runnerId: `r${i}`, kinds: ['k'], runtime: { type: runtime, ref: '' }, pid: 100 + i, host });
+      leases.push(claimed!.lease);
     }
+    return leases;
   }
 
   it('takes every IN_PROGRESS task once per round, routes host-local runtimes to probe-<host>, batches', async () => {
@@ -58,9 +61,9 @@ describe('probe scheduler (DESIGN §3)', () => {
   });
 
   it('stops probing a task that left IN_PROGRESS', async () => {
-    await inProgress(1, 'process');
+    const [lease] = await inProgress(1, 'process');
     const [id] = await core.redis.zrange(core.keys.probeSchedule(), '0', '-1');
-    await core.tasks.complete(id!, 'r0', 'done');
+    await core.tasks.complete(id!, { runnerId: 'r0', lease, output: 'done' });
     expect(await core.redis.zcard(core.keys.probeSchedule())).toBe(0);
     expect((await scheduler().tick()).probed).toBe(0);
   });
