@@ -15,7 +15,7 @@ import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
 const here = dirname(fileURLToPath(import.meta.url));
 // `node --import tsx`, not the tsx binary: the binary runs the script in a child process, so a
 // SIGKILL sent to it would leave the real worker running.
-const nodeTs = (file: string, args: string[]) => spawn(process.execPath, ['--import', 'tsx', join(here, file), ...args], { cwd: join(here, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+const nodeTs = (file: string, args: string[]) => spawn(process.execPath, ['--import', 'tsx', join(here, file), ...args], { cwd: join(here, '../..'), stdio: ['pipe', 'pipe', 'inherit'] });
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 function startTime(pid: number): string {
@@ -111,7 +111,9 @@ async function main() {
   const created = await api('POST', '/tasks', { kind: 'cpu-bound' });
   const blockerChild = nodeTs('smart-reap-runner.ts', [stack.url, created.id, 'blocker', 'block-75s']);
   await new Promise((r) => blockerChild.stdout!.once('data', r));
-  await api('POST', '/tasks/claim', { runnerId: 'blocker', kinds: ['cpu-bound'], runtime: { type: 'process', ref: '' }, pid: blockerChild.pid, pidStartTime: startTime(blockerChild.pid!), host: config.NODE_NAME });
+  const blocker = await api('POST', '/tasks/claim', { runnerId: 'blocker', kinds: ['cpu-bound'], runtime: { type: 'process', ref: '' }, pid: blockerChild.pid, pidStartTime: startTime(blockerChild.pid!), host: config.NODE_NAME });
+  // The runner was started first (the claim names its pid), so it is handed its lease now.
+  blockerChild.stdin!.end(`${blocker.lease}\n`);
 
   const detections: number[] = [];
   const actions: number[] = [];

@@ -35,13 +35,13 @@ if (role === 'prober') {
   let timer: NodeJS.Timeout | undefined;
   process.on('message', (m: ToHelper) => {
     if (m.type === 'beat') {
-      const { ids } = m;
+      const { ids, leases } = m;
       let round = 0;
       timer = setInterval(() => {
         const slice = Math.ceil(ids.length / (BEAT_MS / 100));
         const start = (round * slice) % ids.length;
         round++;
-        for (let i = start; i < Math.min(ids.length, start + slice); i++) void core.tasks.heartbeat(ids[i]!, { runnerId: `hb-${i}` }).catch(() => undefined);
+        for (let i = start; i < Math.min(ids.length, start + slice); i++) void core.tasks.heartbeat(ids[i]!, { runnerId: `hb-${i}`, lease: leases[i] }).catch(() => undefined);
       }, 100);
     }
     if (m.type === 'stop') {

@@ -92,11 +92,13 @@ async function smartReap() {
   console.log(`creating and claiming ${TASKS} tasks…`);
   const t0 = Date.now();
   const ids: string[] = [];
+  const leases: string[] = [];
   await inBatches(TASKS - PROCESSES, 200, async (i) => {
     await tasks.create({ kind: 'agent' });
     const body: ClaimBody = { runnerId: `hb-${i}`, kinds: ['agent'], runtime: { type: 'heartbeat', ref: '' } };
     const claimed = await tasks.claim(body);
     ids[i] = claimed!.id;
+    leases[i] = claimed!.lease;
   });
   const children: ChildProcess[] = [];
   const procTasks: string[] = [];
@@ -111,7 +113,7 @@ async function smartReap() {
 
   // The fleet beats every 30 s, spread over the interval, as real runners would.
   const fleet = LAYOUT === 'split' ? await startHelper('fleet', redis.url) : undefined;
-  fleet?.send({ type: 'beat', ids });
+  fleet?.send({ type: 'beat', ids, leases });
   let beats = 0;
   const beatTimer = fleet
     ? undefined
@@ -119,7 +121,7 @@ async function smartReap() {
         const slice = Math.ceil(ids.length / (BEAT_MS / 100));
         const start = (beats * slice) % ids.length;
         beats++;
-        for (let i = start; i < Math.min(ids.length, start + slice); i++) void tasks.heartbeat(ids[i]!, { runnerId: `hb-${i}` }).catch(() => undefined);
+        for (let i = start; i < Math.min(ids.length, start + slice); i++) void tasks.heartbeat(ids[i]!, { runnerId: `hb-${i}`, lease: leases[i] }).catch(() => undefined);
       }, 100);
 
   await new Promise((r) => setTimeout(r, 3000)); // settle into phase-aligned rounds

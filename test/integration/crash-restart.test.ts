@@ -88,7 +88,7 @@ describe('kill -9 mid-recovery, then restart', { timeout: 90_000 }, () => {
       });
       expect(claim.status).toBe(200);
       if (ratio > 0) {
-        await call('POST', `/tasks/${claim.json.id}/heartbeat`, { runnerId: `runner-${child.pid}`, progress: { ratio, partialOutput: 'half of it' } });
+        await call('POST', `/tasks/${claim.json.id}/heartbeat`, { runnerId: `runner-${child.pid}`, lease: claim.json.lease, progress: { ratio, partialOutput: 'half of it' } });
         resumed.push(claim.json.id);
       } else reassigned.push(claim.json.id);
     }

@@ -26,7 +26,7 @@ describe('diagnoses on real deaths (DESIGN §5, §6)', () => {
   async function dieAfterLogging(s: TestStack, lines: string[], signal: NodeJS.Signals, body: Record<string, unknown> = {}) {
     const child = s.spawnRunner();
     const task = await s.claimFor(child, body);
-    if (lines.length) expect((await s.api('POST', `/tasks/${task.id}/log`, { lines })).status).toBe(202);
+    if (lines.length) expect((await s.api('POST', `/tasks/${task.id}/log`, { lease: task.lease, lines })).status).toBe(202);
     await waitFor(async () => (await s.task(task.id)).probe?.processState === 'alive', 5000, 'an alive probe');
     child.kill(signal);
     return waitFor(async () => {

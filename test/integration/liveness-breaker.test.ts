@@ -82,7 +82,7 @@ describe('guards: mass-death breaker and hung probes (DESIGN §4)', () => {
     }
     const beating = s.spawnRunner();
     const beatingTask = await s.claimFor(beating, { maxAgeMinutes: 0.01 }, 'beating');
-    const beat = setInterval(() => void s.api('POST', `/tasks/${beatingTask.id}/heartbeat`, { runnerId: `runner-${beating.pid}` }), 200);
+    const beat = setInterval(() => void s.api('POST', `/tasks/${beatingTask.id}/heartbeat`, { runnerId: `runner-${beating.pid}`, lease: beatingTask.lease }), 200);
     try {
       const victim = s.spawnRunner();
       const victimTask = await s.claimFor(victim);

@@ -33,7 +33,7 @@ describe('liveness with real processes (DESIGN §3, §4)', () => {
     const child = stack.spawnRunner();
     const task = await stack.claimFor(child, { maxAgeMinutes: 0.01 }); // 600 ms windows
     const runnerId = `runner-${child.pid}`;
-    const beat = setInterval(() => void stack?.api('POST', `/tasks/${task.id}/heartbeat`, { runnerId }), 200);
+    const beat = setInterval(() => void stack?.api('POST', `/tasks/${task.id}/heartbeat`, { runnerId, lease: task.lease }), 200);
     try {
       const escalated = await waitFor(async () => {
         const t = await stack!.task(task.id);
@@ -101,9 +101,10 @@ describe('liveness with real processes (DESIGN §3, §4)', () => {
     await waitFor(async () => (await stack!.task(task.id)).reap, 5000, 'the reap');
     const before = await stack.task(task.id);
     const runnerId = `runner-${child.pid}`;
-    expect((await stack.api('POST', `/tasks/${task.id}/heartbeat`, { runnerId })).status).toBe(409);
-    expect((await stack.api('POST', `/tasks/${task.id}/complete`, { runnerId, output: 'late' })).status).toBe(409);
-    expect((await stack.api('POST', `/tasks/${task.id}/fail`, { runnerId })).status).toBe(409);
+    const { lease } = task;
+    expect((await stack.api('POST', `/tasks/${task.id}/heartbeat`, { runnerId, lease })).status).toBe(409);
+    expect((await stack.api('POST', `/tasks/${task.id}/complete`, { runnerId, lease, output: 'late' })).status).toBe(409);
+    expect((await stack.api('POST', `/tasks/${task.id}/fail`, { runnerId, lease })).status).toBe(409);
     const after = await stack.task(task.id);
     expect({ ...after, probe: undefined, updatedAt: 0 }).toEqual({ ...before, probe: undefined, updatedAt: 0 });
   });

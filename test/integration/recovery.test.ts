@@ -13,13 +13,14 @@ describe('recovery with real runner processes (DESIGN §7)', () => {
     return s;
   };
 
-  async function runAndKill(s: TestStack, claim: (child: ReturnType<TestStack['spawnRunner']>) => Promise<{ id: string } | undefined>, ratio: number) {
+  async function runAndKill(s: TestStack, claim: (child: ReturnType<TestStack['spawnRunner']>) => Promise<{ id: string; lease: string } | undefined>, ratio: number) {
     const child = s.spawnRunner();
     const task = await claim(child);
     if (!task) throw new Error('nothing to claim');
     if (ratio > 0) {
       const beat = await s.api('POST', `/tasks/${task.id}/heartbeat`, {
         runnerId: `runner-${child.pid}`,
+        lease: task.lease,
         progress: { ratio, partialOutput: 'the first half of the answer' },
       });
       expect(beat.status).toBe(200);
@@ -46,7 +47,7 @@ describe('recovery with real runner processes (DESIGN §7)', () => {
     expect(cont.id).toBe(parent.continuationId);
     expect(cont.parentId).toBe(parentId);
     expect(cont.payload).toMatchObject({ partialOutput: 'the first half of the answer', partialOutputRatio: 0.5 });
-    const done = await s.api('POST', `/tasks/${cont.id}/complete`, { runnerId: `runner-${second.pid}`, output: 'the whole answer' });
+    const done = await s.api('POST', `/tasks/${cont.id}/complete`, { runnerId: `runner-${second.pid}`, lease: cont.lease, output: 'the whole answer' });
     expect(done.json.status).toBe('COMPLETED');
   });
 
@@ -80,12 +81,13 @@ describe('recovery with real runner processes (DESIGN §7)', () => {
     const task = await s.claimFor(child, { maxRetries: 3 });
     const runnerId = `runner-${child.pid}`;
     await s.api('POST', `/tasks/${task.id}/log`, {
+      lease: task.lease,
       lines: [
         'calling the model…',
         'anthropic.AuthenticationError: Error code: 401 - {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
       ],
     });
-    expect((await s.api('POST', `/tasks/${task.id}/fail`, { runnerId, exitCode: 1, snapshot: { turns: 3, costUsd: 0.02 } })).status).toBe(202);
+    expect((await s.api('POST', `/tasks/${task.id}/fail`, { runnerId, lease: task.lease, exitCode: 1, snapshot: { turns: 3, costUsd: 0.02 } })).status).toBe(202);
     const failed = await failedWithDiagnosis(s, task.id);
     expect(failed.context.reap_diagnosis).toMatchObject({ crashType: 'auth_error', decision: 'fail', retryable: false, exitCode: 1 });
     expect(failed.needsAttention?.reason).toMatch(/auth_error/);

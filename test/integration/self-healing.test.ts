@@ -37,8 +37,8 @@ describe('self-healing (DESIGN §8)', () => {
       const runnerId = `runner-${child.pid}`;
       const res = await fetch(providerUrl, { method: 'POST' });
       const lines = [`POST ${providerUrl}`, `HTTP/1.1 ${res.status} Too Many Requests`, `retry-after: ${res.headers.get('retry-after')}`, await res.text()];
-      await s.api('POST', `/tasks/${task.id}/log`, { lines });
-      expect((await s.api('POST', `/tasks/${task.id}/fail`, { runnerId, exitCode: 1, error: 'Error: 429 rate_limit_error' })).status).toBe(202);
+      await s.api('POST', `/tasks/${task.id}/log`, { lease: task.lease, lines });
+      expect((await s.api('POST', `/tasks/${task.id}/fail`, { runnerId, lease: task.lease, exitCode: 1, error: 'Error: 429 rate_limit_error' })).status).toBe(202);
       child.kill('SIGKILL');
     }
 
@@ -72,7 +72,7 @@ describe('self-healing (DESIGN §8)', () => {
       const claim = await s.api('POST', '/tasks/claim', { runnerId: `healthy-${i}`, kinds: ['agent'], runtime: { type: 'heartbeat', ref: '' } });
       // Reassigned tasks may be claimable too: complete whatever this runner got.
       expect((await fetch(providerUrl, { method: 'POST' })).status).toBe(200);
-      await s.api('POST', `/tasks/${claim.json.id}/complete`, { runnerId: `healthy-${i}`, output: 'ok' });
+      await s.api('POST', `/tasks/${claim.json.id}/complete`, { runnerId: `healthy-${i}`, lease: claim.json.lease, output: 'ok' });
       lastHealthy = claim.json.id;
     }
     const closed = await waitFor(async () => {
@@ -111,7 +111,7 @@ describe('self-healing (DESIGN §8)', () => {
     }
     await new Promise((r) => setTimeout(r, 2000));
     for (const [i, c] of claims.entries()) {
-      expect((await s.api('POST', `/tasks/${c.id}/complete`, { runnerId: `q${i}`, output: 'done' })).status).toBe(200);
+      expect((await s.api('POST', `/tasks/${c.id}/complete`, { runnerId: `q${i}`, lease: c.lease, output: 'done' })).status).toBe(200);
     }
     const stats = await waitFor(async () => {
       const r = (await s.api('GET', '/kinds/quick/stats')).json;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { configWith, createLogger, type Config, type Task } from '@smart-reap/shared';
+import { configWith, createLogger, type ClaimedTask, type Config, type Task } from '@smart-reap/shared';
 import { startStack, type ServiceName, type StackOptions } from '../../services/reaper/src/runtime/start-stack.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './redis-context.js';
 
@@ -36,7 +36,7 @@ export async function startTestStack(
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   };
   /** Claims the oldest task of `kind` for a process runner on this stack's node; undefined on 204. */
-  const claimAs = async (child: { pid?: number; startTime: string }, kind = 'work'): Promise<Task | undefined> => {
+  const claimAs = async (child: { pid?: number; startTime: string }, kind = 'work'): Promise<ClaimedTask | undefined> => {
     const claim = await api('POST', '/tasks/claim', {
       runnerId: `runner-${child.pid}`,
       kinds: [kind],
@@ -47,7 +47,7 @@ export async function startTestStack(
     });
     if (claim.status === 204) return undefined;
     if (claim.status !== 200) throw new Error(`claim failed: ${claim.status}`);
-    return claim.json as Task;
+    return claim.json as ClaimedTask;
   };
   return {
     ...stack,
@@ -60,7 +60,7 @@ export async function startTestStack(
       return Object.assign(child, { startTime: processStartTime(child.pid!) });
     },
     /** Creates a task and claims it for a process runner on this stack's node. */
-    async claimFor(child: { pid?: number; startTime: string }, body: Record<string, unknown> = {}, kind = 'work'): Promise<Task> {
+    async claimFor(child: { pid?: number; startTime: string }, body: Record<string, unknown> = {}, kind = 'work'): Promise<ClaimedTask> {
       const created = await api('POST', '/tasks', { kind, ...body });
       const claimed = await claimAs(child, kind);
       if (!claimed || claimed.id !== created.json.id) throw new Error(`claimed ${claimed?.id}, not the task just created`);

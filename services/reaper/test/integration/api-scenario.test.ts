@@ -10,7 +10,7 @@ describe('task API (DESIGN §9)', () => {
     await api?.close();
   });
 
-  it('create → idempotent create → bad body → claim → foreign heartbeat 409 → complete → FAILED refused → 404', async () => {
+  it('create → idempotent create → bad body → claim → foreign heartbeat 403 → complete → FAILED refused → 404', async () => {
     api = await startTestApi();
     const { call, core } = api;
 
@@ -37,19 +37,20 @@ describe('task API (DESIGN §9)', () => {
     expect(claim.json).toMatchObject({ id, status: 'IN_PROGRESS', runner: { runnerId: 'r1', pid: process.pid } });
     expect((await call('POST', '/tasks/claim', { runnerId: 'r2', kinds: ['build'], runtime })).status).toBe(204);
 
+    const { lease } = claim.json;
     const foreign = await call('POST', `/tasks/${id}/heartbeat`, { runnerId: 'r2' });
-    expect(foreign.status).toBe(409);
-    const beat = await call('POST', `/tasks/${id}/heartbeat`, { runnerId: 'r1', progress: { ratio: 0.5 } });
+    expect(foreign.status).toBe(403);
+    const beat = await call('POST', `/tasks/${id}/heartbeat`, { runnerId: 'r1', lease, progress: { ratio: 0.5 } });
     expect(beat.status).toBe(200);
 
-    const log = await call('POST', `/tasks/${id}/log`, { lines: ['step 1', 'step 2'] });
+    const log = await call('POST', `/tasks/${id}/log`, { lease, lines: ['step 1', 'step 2'] });
     expect(log.status).toBe(202);
 
-    const done = await call('POST', `/tasks/${id}/complete`, { runnerId: 'r1', output: 'ok' });
+    const done = await call('POST', `/tasks/${id}/complete`, { runnerId: 'r1', lease, output: 'ok' });
     expect(done.json).toEqual({ id, status: 'COMPLETED' });
 
     const before = await call('GET', `/tasks/${id}`);
-    const lateFail = await call('POST', `/tasks/${id}/fail`, { runnerId: 'r1', error: 'boom' });
+    const lateFail = await call('POST', `/tasks/${id}/fail`, { runnerId: 'r1', lease, error: 'boom' });
     expect(lateFail.status).toBe(409);
     const cancel = await call('POST', `/tasks/${id}/cancel`, {});
     expect(cancel.status).toBe(409);
@@ -59,7 +60,7 @@ describe('task API (DESIGN §9)', () => {
     expect(after.json.history.map((h: { to: string }) => h.to)).toEqual(['ASSIGNED', 'IN_PROGRESS', 'COMPLETED']);
 
     expect((await call('GET', '/tasks/no-such-task')).status).toBe(404);
-    expect((await call('POST', '/tasks/no-such-task/heartbeat', { runnerId: 'r1' })).status).toBe(404);
+    expect((await call('POST', '/tasks/no-such-task/heartbeat', { runnerId: 'r1', lease })).status).toBe(404);
 
     const list = await call('GET', '/tasks?status=COMPLETED&kind=build&limit=10');
     expect(list.json.tasks.map((t: { id: string }) => t.id)).toEqual([id]);
