@@ -149,6 +149,29 @@ describe('reaper run and reaper task against the real stack', () => {
     expect(missing.output()).toMatch(/no task with id no-such-task/);
   });
 
+  it("a secret in the command's environment, printed bare, reaches neither the log, the task, the events nor the diagnosis", async () => {
+    const { s, run, create, log, diagnosed } = await setUp();
+    const id = await create('leaks', { maxRetries: 0 });
+    // A short key no shape rule knows, printed with nothing around it that says it is one.
+    const c = run('leaks', ['sh', '-c', 'echo "using $ANTHROPIC_API_KEY"; echo "$ANTHROPIC_API_KEY" >&2; echo "db $DB_PASSWORD here"; exit 2'], {
+      ANTHROPIC_API_KEY: 'sk-ant-fake-123',
+      DB_PASSWORD: 'hunter22',
+    });
+    expect((await c.done).code).toBe(2);
+    const task = await diagnosed(id);
+    await waitFor(async () => (await s.task(id)).status === 'FAILED', 5000, 'FAILED');
+    const everywhere = [
+      await log(id),
+      JSON.stringify((await s.api('GET', `/tasks/${id}`)).json),
+      JSON.stringify((await s.api('GET', '/events?limit=1000')).json),
+      JSON.stringify(task.context.reap_diagnosis),
+    ].join('\n');
+    expect(everywhere).toContain('using [REDACTED]');
+    expect(everywhere).toContain('db [REDACTED] here');
+    expect(everywhere).not.toContain('sk-ant-fake-123');
+    expect(everywhere).not.toContain('hunter22');
+  });
+
   it('a command killed by SIGSEGV or SIGKILL: the signal is reported, and the wrapper exits 128 + n', async () => {
     const { run, create, diagnosed } = await setUp();
     const segv = await create('segv', { maxRetries: 0 });
