@@ -1,11 +1,13 @@
+import { constants } from 'node:os';
 import { z } from 'zod';
+import { boundedJson } from './json-bounds.js';
 import { ProgressSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
 
 export const CreateTaskBodySchema = z.strictObject({
   kind: kindSchema,
-  payload: z.unknown().optional(),
+  payload: boundedJson().optional(),
   maxRetries: z.number().int().min(0).max(20).optional(),
   maxAgeMinutes: z.number().positive().max(7 * 24 * 60).optional(),
   expectedOutputChars: z.number().int().positive().optional(),
@@ -53,16 +55,20 @@ export const LogBodySchema = z.strictObject({
 export const CompleteBodySchema = z.strictObject({
   runnerId: z.string().min(1),
   lease: leaseSchema,
-  output: z.unknown().optional(),
+  /** Bounded in size like progress.partialOutput. */
+  output: boundedJson(1_000_000).optional(),
 });
 export type CompleteBody = z.infer<typeof CompleteBodySchema>;
+
+/** The signal names this platform knows (SIGKILL, SIGSEGV, …). */
+const SIGNAL_NAMES = Object.keys(constants.signals) as [string, ...string[]];
 
 export const FailBodySchema = z.strictObject({
   runnerId: z.string().min(1),
   lease: leaseSchema,
   error: z.string().max(64 * 1024).optional(),
-  exitCode: z.number().int().optional(),
-  signal: z.string().max(32).optional(),
+  exitCode: z.number().int().min(0).max(255).optional(),
+  signal: z.enum(SIGNAL_NAMES).optional(),
   snapshot: SnapshotSchema.optional(),
 });
 export type FailBody = z.infer<typeof FailBodySchema>;

@@ -4,10 +4,10 @@ import { createLogger, type Config } from '@smart-reap/shared';
 import { createTestCore } from '../../../../test/support/test-core.js';
 import { createApp } from '../../src/api/create-app.js';
 import { Readiness, redisPingCheck } from '../../src/ops/readiness.js';
-import { listen } from '../../src/runtime/service-host.js';
+import { listen, type ListenOptions } from '../../src/runtime/service-host.js';
 
 /** The task API in-process on a free port over a test core. */
-export async function startTestApi(values: Partial<Record<keyof Config, string | number | boolean>> = {}) {
+export async function startTestApi(values: Partial<Record<keyof Config, string | number | boolean>> = {}, listenOptions: ListenOptions = {}) {
   const core = await createTestCore(values);
   const readiness = new Readiness();
   readiness.add(redisPingCheck(core.redis));
@@ -20,7 +20,7 @@ export async function startTestApi(values: Partial<Record<keyof Config, string |
     logger: createLogger('test', 'silent'),
     apiToken: core.config.API_TOKEN,
   });
-  const { server, port } = await listen(app, 0, '127.0.0.1');
+  const { server, port } = await listen(app, 0, '127.0.0.1', listenOptions);
   const url = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url + path, {
