@@ -94,6 +94,9 @@ describe('the lease', () => {
   it('the lease may come as header Reaper-Lease, with a body that has none', async () => {
     api = await startTestApi();
     const { id, lease } = await claimed();
+    const wrong = await api.call('POST', `/tasks/${id}/heartbeat`, { runnerId: 'owner' }, { 'reaper-lease': 'not-the-lease' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.code).toBe('lease_invalid');
     const headers = { 'reaper-lease': lease };
     expect((await api.call('POST', `/tasks/${id}/heartbeat`, { runnerId: 'owner', progress: { ratio: 0.5 } }, headers)).status).toBe(200);
     expect((await stored(id)).progress).toEqual({ ratio: 0.5 });
