@@ -93,6 +93,11 @@ export class RunnerClient {
     return answer.body as { id: string; status: TaskStatus };
   }
 
+  /** The lease of a task claimed through this client and not yet completed or failed through it. */
+  leaseOf(taskId: string): string | undefined {
+    return this.leases.get(taskId);
+  }
+
   /** A call for a claimed task, with the lease its claim returned (none for a task not claimed here: the API refuses it). */
   private forTask(route: 'heartbeat' | 'log' | 'complete' | 'fail', taskId: string, body: unknown) {
     const lease = this.leases.get(taskId);

@@ -1,7 +1,7 @@
 import { REDACTED } from '@smart-reap/shared';
 
-/** Names that say their value is a secret (ANTHROPIC_API_KEY, GITHUB_TOKEN, DB_PASSWORD, …). */
-const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSW(?:OR)?D|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION/i;
+/** Names that say their value is a secret (ANTHROPIC_API_KEY, GITHUB_TOKEN, DB_PASSWORD, REAPER_TASK_LEASE, …). */
+const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSW(?:OR)?D|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION|LEASE/i;
 /** Shorter values are too likely to be ordinary words or numbers to be hidden wherever they occur. */
 export const MIN_SCRUBBED_CHARS = 6;
 

@@ -89,15 +89,16 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   for (const s of signals) process.on(s, onSignal);
 
   const client = new RunnerClient({ apiUrl: o.apiUrl, token: o.token, runnerId: o.runnerId });
-  // What leaves this process for the task (log lines, the failure text) never carries the exact
-  // value of a secret in the command's environment.
-  const scrub = secretEnvScrubber(o.env ?? process.env);
   try {
     const task = await claimTask(o, client, held, () => stopSignal, (wake) => (wakeWaiter = wake));
     if (typeof task === 'number') {
       await held.abandon();
       return task;
     }
+    const lease = client.leaseOf(task.id) ?? '';
+    // What leaves this process for the task (log lines, the failure text) never carries the exact
+    // value of a secret in the command's environment, its lease included.
+    const scrub = secretEnvScrubber({ ...(o.env ?? process.env), REAPER_TASK_LEASE: lease });
     // Claimed, but the command will not run: the task is reported failed at once rather than left
     // for the probes to find the held shell gone.
     const giveUp = async (why: string, code: number): Promise<number> => {
@@ -109,7 +110,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     if (stopSignal) return await giveUp(`reaper run was stopped by ${stopSignal} before the command started`, signalExitCode(stopSignal));
     if (held.hasExited()) return await giveUp('the held command died before it was started', RUN_EXIT.cannotRun);
     try {
-      const env = taskEnvironment(task, { runnerId: o.runnerId, apiUrl: o.apiUrl, dir: runDir.path });
+      const env = taskEnvironment(task, { runnerId: o.runnerId, apiUrl: o.apiUrl, lease, dir: runDir.path });
       for (const [path, content] of Object.entries(env.files)) writeFileSync(path, content, { mode: 0o600 });
       held.release(env.vars);
     } catch (err) {

@@ -10,6 +10,8 @@ export const MAX_INLINE_ENV_CHARS = 64 * 1024;
 export interface TaskEnvironmentContext {
   runnerId: string;
   apiUrl: string;
+  /** The lease the claim returned: the command needs it to report for itself. */
+  lease: string;
   /** The run's private directory: the files below are written there. */
   dir: string;
 }
@@ -37,7 +39,8 @@ function asContinuation(payload: unknown): ContinuationPayload | undefined {
 /**
  * What the command learns of its task, with no change to it:
  * - `REAPER_TASK_ID`, `REAPER_TASK_KIND`, `REAPER_TASK_ATTEMPT`, `REAPER_TASK_MAX_RETRIES`,
- *   `REAPER_RUNNER_ID`, `REAPER_API_URL` (so a program that can may report progress itself);
+ *   `REAPER_RUNNER_ID`, `REAPER_API_URL` and `REAPER_TASK_LEASE` (so a program that can may
+ *   report progress itself; the lease goes as header `Reaper-Lease`);
  * - `REAPER_TASK_PAYLOAD` (JSON) and `REAPER_TASK_PAYLOAD_FILE`, when the task has a payload. For a
  *   continuation it is the original work's payload, unwrapped from the continuation's envelope;
  * - for a continuation: `REAPER_TASK_PARENT_ID`, `REAPER_PARTIAL_OUTPUT` and
@@ -54,6 +57,7 @@ export function taskEnvironment(task: Task, ctx: TaskEnvironmentContext): TaskEn
     REAPER_TASK_MAX_RETRIES: String(task.maxRetries),
     REAPER_RUNNER_ID: ctx.runnerId,
     REAPER_API_URL: ctx.apiUrl,
+    REAPER_TASK_LEASE: ctx.lease,
   };
   const files: Record<string, string> = {};
   const handOn = (name: string, fileName: string, value: string): void => {

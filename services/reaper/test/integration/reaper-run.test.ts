@@ -172,6 +172,24 @@ describe('reaper run and reaper task against the real stack', () => {
     expect(everywhere).not.toContain('hunter22');
   });
 
+  it('the command may report progress itself with REAPER_TASK_LEASE, and the lease it prints is hidden', async () => {
+    const { s, run, create, log } = await setUp();
+    const id = await create('self-report');
+    const script = [
+      "const e = process.env;",
+      "const r = await fetch(e.REAPER_API_URL + '/tasks/' + e.REAPER_TASK_ID + '/heartbeat', { method: 'POST',",
+      "  headers: { 'content-type': 'application/json', 'reaper-lease': e.REAPER_TASK_LEASE },",
+      "  body: JSON.stringify({ runnerId: e.REAPER_RUNNER_ID, progress: { ratio: 0.25 } }) });",
+      "console.log('beat ' + r.status + ' lease ' + e.REAPER_TASK_LEASE);",
+    ].join('\n');
+    const c = run('self-report', [process.execPath, '--input-type=module', '-e', script]);
+    expect(await c.done).toEqual({ code: 0, signal: null });
+    const task = await s.task(id);
+    expect(task.status).toBe('COMPLETED');
+    expect(task.progress).toEqual({ ratio: 0.25 });
+    expect(await log(id)).toContain('beat 200 lease [REDACTED]');
+  });
+
   it('a command killed by SIGSEGV or SIGKILL: the signal is reported, and the wrapper exits 128 + n', async () => {
     const { run, create, diagnosed } = await setUp();
     const segv = await create('segv', { maxRetries: 0 });

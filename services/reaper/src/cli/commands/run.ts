@@ -49,7 +49,9 @@ export function registerRun(program: Command): void {
       `
 The command gets REAPER_TASK_ID, REAPER_TASK_KIND, REAPER_TASK_ATTEMPT, REAPER_TASK_PAYLOAD (JSON)
 and REAPER_TASK_PAYLOAD_FILE; a continuation also REAPER_TASK_PARENT_ID, REAPER_PARTIAL_OUTPUT
-(and _FILE), REAPER_PARTIAL_OUTPUT_RATIO and REAPER_RESUME_FROM.
+(and _FILE), REAPER_PARTIAL_OUTPUT_RATIO and REAPER_RESUME_FROM. To report progress itself it has
+REAPER_API_URL, REAPER_RUNNER_ID and REAPER_TASK_LEASE (send it as header Reaper-Lease). The exact
+values of secret-named variables (…KEY…, …TOKEN…, …SECRET…, …PASSWORD…) are hidden in what is shipped.
 Exit code: the command's (128+n when killed by signal n); 75 no task waiting; 69 API unreachable
 or refused; 77 the task was taken from this runner (409); 71 the command could not be started.`,
     )

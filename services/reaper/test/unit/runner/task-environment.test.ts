@@ -7,7 +7,7 @@ import { envScript } from '../../../src/runner/held-command.js';
 import { MAX_INLINE_ENV_CHARS, taskEnvironment } from '../../../src/runner/task-environment.js';
 import { taskFixture } from '../../../../../test/support/task-fixture.js';
 
-const ctx = { runnerId: 'r1', apiUrl: 'http://127.0.0.1:8080', dir: '/run/x' };
+const ctx = { runnerId: 'r1', apiUrl: 'http://127.0.0.1:8080', lease: 'the-lease', dir: '/run/x' };
 const scratch = mkdtempSync(join(tmpdir(), 'reaper-env-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -37,6 +37,7 @@ describe('taskEnvironment', () => {
       REAPER_TASK_MAX_RETRIES: '3',
       REAPER_RUNNER_ID: 'r1',
       REAPER_API_URL: 'http://127.0.0.1:8080',
+      REAPER_TASK_LEASE: 'the-lease',
       REAPER_TASK_PAYLOAD: '{"issue":42}',
       REAPER_TASK_PAYLOAD_FILE: '/run/x/payload.json',
     });
