@@ -35,5 +35,12 @@ describe('TaskProducer: tasks straight onto Redis and the BullMQ tasks queue', (
     const bad = producer.create({ kind: 'has spaces' } as CreateTaskBody);
     await expect(bad).rejects.toBeInstanceOf(ZodError);
     await expect(bad).rejects.toThrow(/no spaces/);
+
+    // A payload nested past the bound is refused naming payload, before anything serialises it.
+    let deep: unknown = 0;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const tooDeep = await producer.create({ kind: 'etl', payload: deep }).catch((e: unknown) => e);
+    expect(tooDeep).toBeInstanceOf(ZodError);
+    expect((tooDeep as ZodError).issues.map((i) => i.path.join('.'))).toEqual(['payload']);
   });
 });
