@@ -22,6 +22,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const name = (err as Error)?.name;
+    if (name === 'InvalidFieldError') {
+      const e = err as { field: string; reason: string; details: Record<string, unknown> };
+      res.status(400).json({ error: 'invalid request', issues: [{ field: e.field, reason: e.reason }], ...e.details });
+      return;
+    }
     if (name === 'NotFoundError') {
       res.status(404).json({ error: (err as Error).message });
       return;

@@ -69,7 +69,7 @@ describe('task API (DESIGN §9)', () => {
   it('serves healthz, readyz and Prometheus text on /metrics', async () => {
     api = await startTestApi();
     expect((await api.call('GET', '/healthz')).json).toEqual({ status: 'ok' });
-    expect((await api.call('GET', '/readyz')).json).toEqual({ ready: true, problems: [] });
+    expect((await api.call('GET', '/readyz')).json).toEqual({ ready: true, problems: [], notices: [] });
     const metrics = await api.call('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.text).toContain('smart_reap_tasks_created_total');
