@@ -38,6 +38,15 @@ export class ProberRegistration {
     this.timer.unref();
   }
 
+  /**
+   * Renews now, out of turn: called when Redis is back after an outage, so that a registration that
+   * lapsed meanwhile is restored before the scheduler takes this prober for gone. A no-op once stopped.
+   */
+  renewNow(): void {
+    if (!this.timer) return;
+    this.renew().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'prober registration not renewed; next renewal retries'));
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;

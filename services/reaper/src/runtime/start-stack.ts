@@ -171,6 +171,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // Registered before the API serves: a claim on this host must find its prober.
     const registration = new ProberRegistration({ registry: core.probers, serves, ttlMs: config.PROBER_TTL_MS, logger, clock: o.clock });
     await registration.start();
+    core.redis.on('ready', () => registration.renewNow());
     closables.push({ name: 'prober registration', close: () => registration.stop() });
   }
 
