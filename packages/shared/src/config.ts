@@ -41,6 +41,8 @@ export const ConfigSchema = z
       .default('local,shared')
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.enum(['local', 'shared'])).min(1)),
+    /** Added to DESIGN §11: how long a prober's registration holds; it renews every third of it. */
+    PROBER_TTL_MS: positiveInt.min(300).default(15_000),
   })
   .refine((c) => c.MIN_MAX_AGE_MINUTES <= c.DEFAULT_MAX_AGE_MINUTES * 3, {
     path: ['MIN_MAX_AGE_MINUTES'],

@@ -11,6 +11,8 @@ import { TaskStore, type Clock } from './store/task-store.js';
 import { TaskService } from './tasks/task-service.js';
 import { KindStatsStore } from './learning/kind-stats.js';
 import { IncidentTracker, type Incident } from './incidents/incident-tracker.js';
+import { ProberRegistry } from './store/prober-registry.js';
+import { claimHostResolver } from './tasks/claim-host-resolver.js';
 
 /** The Redis-backed parts every service composes: one set per process. */
 export interface Core {
@@ -27,6 +29,8 @@ export interface Core {
   tasks: TaskService;
   kindStats: KindStatsStore;
   incidents: IncidentTracker;
+  /** Which probers are up, and the probe queue each serves. */
+  probers: ProberRegistry;
   /** Resolves once the fail-fast connection is up (it refuses commands before that). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +75,7 @@ export function createCore(options: CoreOptions): Core {
     minMaxAgeMinutes: config.MIN_MAX_AGE_MINUTES,
   });
   const incidents = new IncidentTracker(redis, keys, { onOpened: options.onIncidentOpened });
+  const probers = new ProberRegistry(redis, keys);
   const maxAgeFor = options.maxAgeFor ?? ((t: Task) => kindStats.maxAgeFor(t));
   const tasks = new TaskService({
     store,
@@ -78,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
     queues,
     maxAgeFor,
     redactLine: options.redactLine,
+    resolveClaim: claimHostResolver(probers, options.clock ?? Date.now),
     onCompleted: [
       (t, now) => kindStats.recordCompletion(t, now, outputLength(t.output)),
       async (t, now) => void (await incidents.recordHealthy(t, now)),
@@ -97,6 +103,7 @@ export function createCore(options: CoreOptions): Core {
     tasks,
     kindStats,
     incidents,
+    probers,
     ready: () => waitForReady(redis),
     async close() {
       await queues.close();

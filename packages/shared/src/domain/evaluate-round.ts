@@ -17,8 +17,10 @@ export interface TaskVerdict {
   stamp: ProbeStamp;
   outcome: RoundOutcome;
   heartbeatAgeMs: number;
-  /** The stamp differs from the stored one in a way the next round depends on. */
+  /** The stamp differs from the stored one in a way the next round depends on (a start time to pin included). */
   stampChanged: boolean;
+  /** The start time the prober read for a pid claimed without one: stored on the runner from now on. */
+  pin?: string;
 }
 
 export interface RoundVerdict {
@@ -92,7 +94,9 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
       prev.contradictionRounds !== stamp.contradictionRounds ||
       prev.heldUntil !== stamp.heldUntil ||
       now - prev.at >= STAMP_REFRESH_MS;
-    return { task: v.task, result: v.result, stamp, heartbeatAgeMs: v.heartbeatAgeMs, outcome, stampChanged };
+    const runner = v.task.runner;
+    const pin = v.result.pinnedPidStartTime !== undefined && runner?.pid !== undefined && runner.pidStartTime === undefined ? v.result.pinnedPidStartTime : undefined;
+    return { task: v.task, result: v.result, stamp, heartbeatAgeMs: v.heartbeatAgeMs, outcome, stampChanged: stampChanged || pin !== undefined, pin };
   });
   return { verdicts, breaker: scopes };
 }

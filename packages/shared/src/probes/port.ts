@@ -24,6 +24,8 @@ export interface ProbeResult {
   evidence: string[];
   exitCode?: number;
   signal?: string;
+  /** For a pid claimed without a start time: the start time it has now, to hold it to from here on. */
+  pinnedPidStartTime?: string;
 }
 
 /** One runtime type's way to look at a runner. Must not throw for a dead runner: that is `dead`. */

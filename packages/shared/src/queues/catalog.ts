@@ -69,6 +69,8 @@ export const JobSchemas = {
         evidence: z.array(z.string()),
         exitCode: z.number().int().optional(),
         signal: z.string().optional(),
+        /** The start time the host prober read for a pid claimed without one, at first sight. */
+        pinnedPidStartTime: z.string().regex(/^\d+$/).optional(),
         probedAt: z.number(),
       }),
     ),

@@ -70,6 +70,18 @@ export class Keys {
   incident(id: string): string {
     return `${this.tag}:incident:${id}`;
   }
+  /** ZSET prober identity (its probe queue, host, instance) → until when its registration holds. */
+  probers(): string {
+    return `${this.tag}:probers`;
+  }
+  /** HASH task id → why its probe queue is unserved, for the IN_PROGRESS tasks nobody probes. */
+  unsupervised(): string {
+    return `${this.tag}:unsupervised`;
+  }
+  /** BullMQ's meta hash of one queue (its `paused` field says whether it is paused). */
+  bullQueueMeta(queue: string): string {
+    return `${this.bullPrefix()}:${queue}:meta`;
+  }
   /** BullMQ's prefix: inside the same hash tag as everything else. */
   bullPrefix(): string {
     return `${this.tag}:q`;

@@ -27,7 +27,8 @@ export const ClaimBodySchema = z.strictObject({
   kinds: z.array(kindSchema).max(50).optional(),
   runtime: RuntimeRefSchema,
   pid: z.number().int().positive().optional(),
-  pidStartTime: z.string().max(64).optional(),
+  // Clock ticks since boot, as /proc/<pid>/stat gives it: anything else would read as a reused pid.
+  pidStartTime: z.string().regex(/^\d{1,20}$/, 'digits only: the start time in clock ticks, field 22 of /proc/<pid>/stat').optional(),
   host: z.string().min(1).max(253).optional(),
   logRef: z.string().max(2048).optional(),
 });

@@ -22,6 +22,8 @@ export const RunnerSchema = z.object({
   pid: z.number().int().positive().optional(),
   /** Process start time as the runner's host reports it (clock ticks since boot on Linux). */
   pidStartTime: z.string().max(64).optional(),
+  /** Set when the runner gave a pid but no start time: the host prober read it when it first saw the pid. */
+  pidStartTimePinned: z.literal('first-probe').optional(),
   host: z.string().max(253).optional(),
   logRef: z.string().max(2048).optional(),
   claimedAt: z.number(),
@@ -123,6 +125,8 @@ export const TaskSchema = z.object({
   /** Set when the reaper (or the runner's own fail report) took the attempt down: probing stops, diagnosis follows. */
   reap: z.object({ at: z.number(), by: z.string(), reason: z.string() }).optional(),
   lastEscalatedAt: z.number().optional(),
+  /** Set while no prober takes this task's probes (its host's prober is gone, or its probe queue is paused); cleared when one does again. */
+  supervision: z.object({ state: z.literal('unsupervised'), since: z.number(), reason: z.string(), queue: z.string() }).optional(),
   history: z.array(HistoryEntrySchema),
   createdAt: z.number(),
   updatedAt: z.number(),

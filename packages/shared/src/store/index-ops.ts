@@ -46,6 +46,14 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
     ops.push({ op: 'hdel', key: keys.probeTargets(), field: id });
   }
+  // The tasks nobody probes, for the gauge and /readyz: counted without reading every task.
+  const lapse = (t: Task | undefined) => (probing(t) && t!.supervision ? JSON.stringify(t!.supervision) : undefined);
+  const lapseAfter = lapse(after);
+  if (lapseAfter !== undefined) {
+    if (lapseAfter !== lapse(before)) ops.push({ op: 'hset', key: keys.unsupervised(), field: id, value: lapseAfter });
+  } else if (lapse(before) !== undefined) {
+    ops.push({ op: 'hdel', key: keys.unsupervised(), field: id });
+  }
   return ops;
 }
 

@@ -23,6 +23,8 @@ export interface TaskServiceOptions {
   redactLine?: (line: string) => string;
   /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
+  /** Checks and completes a claim before any task is taken (its runner's host); throws InvalidFieldError to refuse it. Default: as given. */
+  resolveClaim?: (claim: ClaimBody) => Promise<ClaimBody>;
 }
 
 /** A claimed task and its attempt's lease: the only time the lease is ever given out. */
@@ -63,6 +65,7 @@ export class TaskService {
   private readonly maxAgeFor: (task: Task) => Promise<number>;
   private readonly redactLine: (line: string) => string;
   private readonly onCompleted: Array<(task: Task, now: number) => Promise<void>>;
+  private readonly resolveClaim: (claim: ClaimBody) => Promise<ClaimBody>;
 
   constructor(options: TaskServiceOptions) {
     this.store = options.store;
@@ -72,6 +75,7 @@ export class TaskService {
     this.maxAgeFor = options.maxAgeFor;
     this.redactLine = options.redactLine ?? redact;
     this.onCompleted = options.onCompleted ?? [];
+    this.resolveClaim = options.resolveClaim ?? (async (c) => c);
   }
 
   async create(body: CreateTaskBody, extra: Partial<Task> = {}): Promise<CreateResult> {
@@ -129,7 +133,8 @@ export class TaskService {
   }
 
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
-  async claim(claim: ClaimBody): Promise<ClaimedTask | undefined> {
+  async claim(asked: ClaimBody): Promise<ClaimedTask | undefined> {
+    const claim = await this.resolveClaim(asked);
     const { store } = this;
     // 32 random bytes: unguessable, and only its hash is written.
     const lease = randomBytes(32).toString('base64url');

@@ -29,7 +29,13 @@ export class ProcessProbeAdapter implements ProbeAdapter {
     }
     try {
       const id = await checkProcessIdentity(target.pid, target.pidStartTime, { procRoot: this.o.procRoot, signal: ctx.signal });
-      if (id.state === 'alive') return { runtimeState: 'alive', processState: 'alive', evidence: [runtime, id.evidence] };
+      if (id.state === 'alive') {
+        // Pinned at first sight, so later probes and a stop can tell this process from a pid reused.
+        if (target.pidStartTime === undefined) {
+          return { runtimeState: 'alive', processState: 'alive', evidence: [runtime, id.evidence, `start time pinned at tick ${id.stat.startTime}`], pinnedPidStartTime: id.stat.startTime };
+        }
+        return { runtimeState: 'alive', processState: 'alive', evidence: [runtime, id.evidence] };
+      }
       return { runtimeState: 'alive', processState: 'dead', evidence: [runtime, id.evidence], exitCode: id.exitCode, signal: id.signal };
     } catch (err) {
       return { runtimeState: 'alive', processState: 'unknown', evidence: [runtime, `reading pid ${target.pid} failed: ${errorMessage(err)}`] };

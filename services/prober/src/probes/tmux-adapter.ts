@@ -55,6 +55,8 @@ export class TmuxProbeAdapter implements ProbeAdapter {
       evidence: [runtime.evidence, process.evidence],
       ...(process.exitCode !== undefined ? { exitCode: process.exitCode } : {}),
       ...(process.signal !== undefined ? { signal: process.signal } : {}),
+      // A runner pid claimed without a start time is pinned at first sight, as for `process`.
+      ...(target.pidStartTime === undefined && runner && !(runner instanceof Error) && runner.state === 'alive' ? { pinnedPidStartTime: runner.stat.startTime } : {}),
     };
   }
 

@@ -62,6 +62,7 @@ export function startProbeWorkers(o: ProbeWorkerOptions): Worker[] {
             evidence: r.evidence,
             exitCode: r.exitCode,
             signal: r.signal,
+            pinnedPidStartTime: r.pinnedPidStartTime,
             probedAt: clock(),
           };
         }),

@@ -50,6 +50,15 @@ describe('process adapter on real processes', () => {
     expect(r.evidence.join('\n')).toMatch(/host this-host is up[\s\S]*as at claim/);
   });
 
+  it('pins the start time of a pid claimed without one, the first time it sees it alive', async () => {
+    const child = children.node();
+    const r = await adapter.probe(target(child.pid), ctx());
+    expect(r).toMatchObject({ runtimeState: 'alive', processState: 'alive', pinnedPidStartTime: startTimeOf(child.pid) });
+    expect(r.evidence.join('\n')).toMatch(/start time pinned at tick \d+/);
+    const held = await adapter.probe(target(child.pid, startTimeOf(child.pid)), ctx());
+    expect(held.pinnedPidStartTime).toBeUndefined();
+  });
+
   it.each(['SIGKILL', 'SIGTERM'] as const)('sees a runner killed with %s as dead once it is gone', async (sig) => {
     const child = children.node();
     const start = startTimeOf(child.pid);

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, type Logger } from '@smart-reap/shared';
+import { ConflictError, ForbiddenError, InvalidFieldError, NotFoundError, type Logger } from '@smart-reap/shared';
 
 export interface FieldIssue {
   field: string;
@@ -22,6 +22,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const name = (err as Error)?.name;
+    if (err instanceof InvalidFieldError) {
+      res.status(400).json({ error: 'invalid request', issues: [{ field: err.field, reason: err.reason }], ...err.details });
+      return;
+    }
     if (err instanceof NotFoundError) {
       res.status(404).json({ error: err.message });
       return;

@@ -155,7 +155,7 @@ export class VerdictApplier {
       const task = await this.o.store.mutate(v.task.id, (t) => {
         if (t.status !== 'IN_PROGRESS' || t.attempt !== v.task.attempt || t.reap) return { keep: true };
         wrote = true;
-        return { write: change({ ...t, probe: v.stamp }) };
+        return { write: change({ ...t, probe: v.stamp, runner: withPin(t.runner, v.pin) }) };
       });
       return wrote ? task : undefined;
     } catch (err) {
@@ -172,4 +172,10 @@ export class VerdictApplier {
     ];
     await this.o.events.append({ type, taskId: v.task.id, reason, evidence, dryRun: this.o.dryRun });
   }
+}
+
+/** The runner with the start time its prober pinned at first sight; a start time already known stays. */
+function withPin(runner: Task['runner'], pin: string | undefined): Task['runner'] {
+  if (!runner || pin === undefined || runner.pidStartTime !== undefined) return runner;
+  return { ...runner, pidStartTime: pin, pidStartTimePinned: 'first-probe' };
 }

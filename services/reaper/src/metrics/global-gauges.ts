@@ -28,6 +28,14 @@ export function registerGlobalGauges(registry: Registry, redis: Redis, keys: Key
     },
   });
   new Gauge({
+    name: 'smart_reap_unsupervised_tasks',
+    help: 'IN_PROGRESS tasks whose probe queue no live prober serves (its prober gone, or the queue paused): not reaped while it lasts',
+    registers: [registry],
+    async collect() {
+      this.set(await redis.hlen(keys.unsupervised()));
+    },
+  });
+  new Gauge({
     name: 'smart_reap_queue_jobs',
     help: 'Jobs per queue and state',
     labelNames: ['queue', 'state'],

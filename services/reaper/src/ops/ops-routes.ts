@@ -9,8 +9,8 @@ export function opsRoutes(readiness: Readiness): Router {
     res.json({ status: 'ok' });
   });
   r.get('/readyz', async (_req, res) => {
-    const problems = await readiness.problems();
-    res.status(problems.length ? 503 : 200).json({ ready: problems.length === 0, problems });
+    const [problems, notices] = await Promise.all([readiness.problems(), readiness.notices()]);
+    res.status(problems.length ? 503 : 200).json({ ready: problems.length === 0, problems, notices });
   });
   return r;
 }

@@ -9,9 +9,20 @@ export type ReadinessCheck = () => Promise<string | undefined>;
 export class Readiness {
   private shuttingDown = false;
   private readonly checks: ReadinessCheck[] = [];
+  private readonly noticeChecks: ReadinessCheck[] = [];
 
   add(check: ReadinessCheck): void {
     this.checks.push(check);
+  }
+
+  /** A condition `/readyz` reports without turning 503: restarting replicas would not cure it (tasks nobody probes, say). */
+  addNotice(check: ReadinessCheck): void {
+    this.noticeChecks.push(check);
+  }
+
+  async notices(): Promise<string[]> {
+    const results = await Promise.all(this.noticeChecks.map((c) => c().catch((err: Error) => err.message)));
+    return results.filter((r): r is string => Boolean(r));
   }
 
   markShuttingDown(): void {

@@ -14,7 +14,7 @@ import {
   type ProbeResult,
   type ProbeTarget,
 } from '@smart-reap/shared';
-import { StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup } from '@smart-reap/prober/service';
+import { ProberRegistration, StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup } from '@smart-reap/prober/service';
 import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
 import { createApp } from '../api/create-app.js';
 import { createQueueBoard, type QueueBoard } from '../board/queue-board.js';
@@ -25,8 +25,10 @@ import { registerGlobalGauges } from '../metrics/global-gauges.js';
 import { reaperMetrics } from '../metrics/reaper-metrics.js';
 import { startReassignWorker } from '../reassign/reassign-worker.js';
 import { ProbeScheduler, type TickStats } from '../scheduler/probe-scheduler.js';
+import { SupervisionTracker } from '../scheduler/supervision-tracker.js';
 import { closeAll, type Closable } from './graceful-shutdown.js';
 import { Readiness, redisPingCheck } from '../ops/readiness.js';
+import { unsupervisedNotice } from '../ops/supervision-notice.js';
 import { closeServer, listen } from './service-host.js';
 
 export const SERVICE_NAMES = ['reaper', 'prober', 'diagnoser'] as const;
@@ -121,6 +123,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       queues: core.queues,
       config,
       logger,
+      probers: core.probers,
+      supervision: new SupervisionTracker({ store: core.store, escalator, logger, dryRun: config.DRY_RUN }),
       clock: o.clock,
       onTick: (s) => {
         metrics.tickDuration.observe(s.durationMs / 1000);
@@ -128,9 +132,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         o.onTick?.(s);
       },
     });
-    scheduler.start();
     board = createQueueBoard(core.queues);
     registerGlobalGauges(registry, core.redis, core.keys, core.queues, core.incidents);
+    readiness.addNotice(unsupervisedNotice(core.redis, core.keys));
     const b = board;
     closables.push({ name: 'board', close: async () => b.stop() });
     const s = scheduler;
@@ -140,10 +144,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (has('prober')) {
     const wiring = o.probes ?? (await defaultProbeWiring(config));
     const observeProbe = proberMetrics(registry);
-    const queueNames = [
-      ...(config.PROBER_QUEUES.includes('local') ? [hostProbeQueue(config.NODE_NAME)] : []),
-      ...(config.PROBER_QUEUES.includes('shared') ? [QUEUE.probe] : []),
+    const serves = [
+      ...(config.PROBER_QUEUES.includes('local') ? [{ queue: hostProbeQueue(config.NODE_NAME), host: config.NODE_NAME }] : []),
+      ...(config.PROBER_QUEUES.includes('shared') ? [{ queue: QUEUE.probe }] : []),
     ];
+    const queueNames = serves.map((s) => s.queue);
     workers.push(
       ...startProbeWorkers({
         connection: core.bullRedis,
@@ -163,7 +168,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         },
       }),
     );
+    // Registered before the API serves: a claim on this host must find its prober.
+    const registration = new ProberRegistration({ registry: core.probers, serves, ttlMs: config.PROBER_TTL_MS, logger, clock: o.clock });
+    await registration.start();
+    core.redis.on('ready', () => registration.renewNow());
+    closables.push({ name: 'prober registration', close: () => registration.stop() });
   }
+
+  // Ticks start once this process's own prober is registered: its host's tasks are not unsupervised.
+  scheduler?.start();
 
   if (has('diagnoser')) {
     const strategies = new RecoveryRegistry().resolve(config.RECOVERY_STRATEGIES);

@@ -1,6 +1,7 @@
-import { QUEUE, hostProbeQueue, type Config, type JobData, type JobQueues, type Keys, type Logger } from '@smart-reap/shared';
+import { QUEUE, hostProbeQueue, queueSupervision, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
 import type { Redis } from 'ioredis';
 import { TAKE_DUE_PROBES } from './due-probes-script.js';
+import type { SupervisionChange, SupervisionTracker } from './supervision-tracker.js';
 
 type Target = JobData<'probe'>['targets'][number];
 
@@ -10,6 +11,10 @@ export interface ProbeSchedulerOptions {
   queues: JobQueues;
   config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS'>;
   logger: Logger;
+  /** Who takes which probe queue: read once per tick. */
+  probers: ProberRegistry;
+  /** Records on the tasks which probe queues nobody serves, and escalates each lapse. */
+  supervision: SupervisionTracker;
   clock?: () => number;
   /** Targets per probe job. Default 200: big enough to keep job overhead low, small enough to spread. */
   batchSize?: number;
@@ -22,6 +27,8 @@ export interface TickStats {
   durationMs: number;
   probed: number;
   jobs: number;
+  /** Due tasks whose probe queue nobody serves: not enqueued this tick. */
+  unsupervised: number;
 }
 
 /** `process` and `tmux` runners can only be seen from their own host. */
@@ -87,8 +94,21 @@ export class ProbeScheduler {
       if (!list) byQueue.set(q, (list = []));
       list.push(target);
     }
+    const { snapshot, marked } = await this.readSupervision(byQueue, flat, now);
+    const changes: SupervisionChange[] = [];
     const adds: Promise<void>[] = [];
+    let unsupervised = 0;
     for (const [queueName, targets] of byQueue) {
+      const served = queueSupervision(queueName, snapshot);
+      for (const t of targets) {
+        if (!served.served && !marked.has(t.taskId)) changes.push({ taskId: t.taskId, attempt: t.attempt, to: 'unsupervised', queue: queueName, reason: served.reason });
+        if (served.served && marked.has(t.taskId)) changes.push({ taskId: t.taskId, attempt: t.attempt, to: 'supervised', queue: queueName });
+      }
+      // Nobody takes from it: jobs would only pile up, and a round seen late decides nothing anyway.
+      if (!served.served) {
+        unsupervised += targets.length;
+        continue;
+      }
       for (let i = 0; i < targets.length; i += this.batchSize) {
         const batch = targets.slice(i, i + this.batchSize);
         adds.push(
@@ -100,7 +120,28 @@ export class ProbeScheduler {
         );
       }
     }
-    await Promise.all(adds);
-    return { durationMs: performance.now() - t0, probed: flat.length / 2, jobs: adds.length };
+    await Promise.all([...adds, changes.length ? this.o.supervision.apply(changes, now) : undefined]);
+    return { durationMs: performance.now() - t0, probed: flat.length / 2 - unsupervised, jobs: adds.length, unsupervised };
+  }
+
+  /** The probers' registrations, the pause flags of the due queues, and which due tasks are marked unsupervised: one round trip each, together. */
+  private async readSupervision(byQueue: Map<string, Target[]>, flat: string[], now: number): Promise<{ snapshot: ProberSnapshot; marked: Set<string> }> {
+    if (flat.length === 0) return { snapshot: { entries: [], pausedQueues: new Set(), now }, marked: new Set() };
+    const { redis, keys } = this.o;
+    const queues = [...byQueue.keys()];
+    const ids: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) ids.push(flat[i]!);
+    const pipeline = redis.pipeline();
+    for (const q of queues) pipeline.hget(keys.bullQueueMeta(q), 'paused');
+    pipeline.hmget(keys.unsupervised(), ...ids);
+    const [entries, results] = await Promise.all([this.o.probers.entries(), pipeline.exec()]);
+    const replies = (results ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const pausedQueues = new Set(queues.filter((_, i) => replies[i] !== null && replies[i] !== undefined));
+    const flags = (replies[queues.length] as Array<string | null>) ?? [];
+    const marked = new Set(ids.filter((_, i) => flags[i] !== null && flags[i] !== undefined));
+    return { snapshot: { entries, pausedQueues, now }, marked };
   }
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { registerProbers } from '../../../../test/support/probers.js';
 import { startTestApi } from './api-server.js';
 
 type Api = Awaited<ReturnType<typeof startTestApi>>;
@@ -13,6 +14,7 @@ describe('task API (DESIGN §9)', () => {
   it('create → idempotent create → bad body → claim → foreign heartbeat 403 → complete → FAILED refused → 404', async () => {
     api = await startTestApi();
     const { call, core } = api;
+    await registerProbers(core.probers, ['h1']);
 
     const created = await call('POST', '/tasks', { kind: 'build', payload: { repo: 'x' }, idempotencyKey: 'k-1' });
     expect(created.status).toBe(201);
@@ -70,7 +72,7 @@ describe('task API (DESIGN §9)', () => {
   it('serves healthz, readyz and Prometheus text on /metrics', async () => {
     api = await startTestApi();
     expect((await api.call('GET', '/healthz')).json).toEqual({ status: 'ok' });
-    expect((await api.call('GET', '/readyz')).json).toEqual({ ready: true, problems: [] });
+    expect((await api.call('GET', '/readyz')).json).toEqual({ ready: true, problems: [], notices: [] });
     const metrics = await api.call('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.text).toContain('smart_reap_tasks_created_total');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUEUE, hostProbeQueue } from '@smart-reap/shared';
+import { registerProbers } from '../../../../test/support/probers.js';
 import { startTestStack, waitFor, type TestStack } from '../../../../test/support/stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -64,6 +65,8 @@ describe('Bull Board dashboard in a browser', () => {
       const res = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
       return { status: res.status, json: (await res.json()) as { id: string } };
     };
+    // No prober runs in this stack: one is registered for the node, so the claim is taken and its probes are enqueued.
+    await registerProbers(s.core.probers, [s.config.NODE_NAME]);
     const created = await post('/tasks', { kind: 'board' });
     expect(created.status).toBe(201);
     const claimed = await post('/tasks/claim', {

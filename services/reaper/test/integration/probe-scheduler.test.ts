@@ -1,7 +1,12 @@
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QUEUE, createLogger, hostProbeQueue } from '@smart-reap/shared';
+import { registerProbers } from '../../../../test/support/probers.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
+import { Escalator } from '../../src/decide/escalator.js';
+import { reaperMetrics } from '../../src/metrics/reaper-metrics.js';
 import { ProbeScheduler } from '../../src/scheduler/probe-scheduler.js';
+import { SupervisionTracker } from '../../src/scheduler/supervision-tracker.js';
 
 type Core = Awaited<ReturnType<typeof createTestCore>>;
 
@@ -11,13 +16,18 @@ describe('probe scheduler (DESIGN §3)', () => {
   beforeEach(async () => {
     now = 1_000_000;
     core = await createTestCore({}, { clock: () => now });
+    await registerProbers(core.probers, ['node-a', 'h1', 'same-host'], { expiresAt: now + 3600_000 });
   });
   afterEach(async () => {
     await core.dispose();
   });
 
-  const scheduler = () =>
-    new ProbeScheduler({ redis: core.redis, keys: core.keys, queues: core.queues, config: core.config, logger: createLogger('t', 'silent'), clock: () => now, batchSize: 3 });
+  const scheduler = () => {
+    const logger = createLogger('t', 'silent');
+    const escalator = new Escalator({ events: core.events, logger, metrics: reaperMetrics(new Registry()), dryRun: false });
+    const supervision = new SupervisionTracker({ store: core.store, escalator, logger, dryRun: false });
+    return new ProbeScheduler({ redis: core.redis, keys: core.keys, queues: core.queues, config: core.config, logger, probers: core.probers, supervision, clock: () => now, batchSize: 3 });
+  };
 
   async function inProgress(n: number, runtime: 'process' | 'heartbeat', host = 'h1') {
     const leases: string[] = [];
@@ -66,5 +76,61 @@ describe('probe scheduler (DESIGN §3)', () => {
     await core.tasks.complete(id!, { runnerId: 'r0', lease, output: 'done' });
     expect(await core.redis.zcard(core.keys.probeSchedule())).toBe(0);
     expect((await scheduler().tick()).probed).toBe(0);
+  });
+
+  describe('supervision: a probe queue nobody serves', () => {
+    const waiting = (queue: string) => core.queues.queue(queue).getWaitingCount();
+    const escalations = async (id: string) => (await core.events.list({ taskId: id, limit: 50 })).filter((e) => e.type === 'escalate');
+
+    it('is not enqueued for; its tasks are marked unsupervised and escalated once, and supervised again when the prober is back', async () => {
+      await inProgress(2, 'process', 'node-a');
+      const ids = await core.redis.zrange(core.keys.probeSchedule(), '0', '-1');
+      expect((await scheduler().tick()).probed).toBe(2);
+      expect(await waiting(hostProbeQueue('node-a'))).toBe(1);
+      now += 3600_000; // the registration made in beforeEach has expired: node-a's prober is gone
+
+      for (let round = 0; round < 3; round++) {
+        now += core.config.PROBE_INTERVAL_MS;
+        const stats = await scheduler().tick();
+        expect(stats).toMatchObject({ probed: 0, jobs: 0, unsupervised: 2 });
+      }
+      expect(await waiting(hostProbeQueue('node-a'))).toBe(1);
+      expect(await core.redis.hlen(core.keys.unsupervised())).toBe(2);
+      for (const id of ids) {
+        const t = await core.store.mustGet(id);
+        expect(t.status).toBe('IN_PROGRESS');
+        expect(t.supervision).toMatchObject({ state: 'unsupervised', queue: hostProbeQueue('node-a'), reason: expect.stringMatching(/registration expired/) });
+        expect(t.needsAttention?.reason).toMatch(/unsupervised/);
+        expect(await escalations(id)).toHaveLength(1);
+      }
+
+      await registerProbers(core.probers, ['node-a'], { expiresAt: now + 60_000, instance: 'back' });
+      now += core.config.PROBE_INTERVAL_MS;
+      expect((await scheduler().tick()).probed).toBe(2);
+      expect(await waiting(hostProbeQueue('node-a'))).toBe(2);
+      expect(await core.redis.hlen(core.keys.unsupervised())).toBe(0);
+      for (const id of ids) expect((await core.store.mustGet(id)).supervision).toBeUndefined();
+    });
+
+    it('a paused probe queue leaves its tasks unsupervised; resumed, they are probed again', async () => {
+      await inProgress(1, 'process', 'h1');
+      const [id] = await core.redis.zrange(core.keys.probeSchedule(), '0', '-1');
+      await core.queues.queue(hostProbeQueue('h1')).pause();
+      expect(await scheduler().tick()).toMatchObject({ probed: 0, unsupervised: 1 });
+      expect((await core.store.mustGet(id!)).supervision?.reason).toMatch(/paused/);
+      await core.queues.queue(hostProbeQueue('h1')).resume();
+      now += core.config.PROBE_INTERVAL_MS;
+      expect((await scheduler().tick()).probed).toBe(1);
+      expect((await core.store.mustGet(id!)).supervision).toBeUndefined();
+    });
+
+    it('the shared probe queue with no shared prober registered is unserved too', async () => {
+      await core.probers.remove({ queue: QUEUE.probe, instance: 'test-prober' });
+      await inProgress(1, 'heartbeat');
+      expect(await scheduler().tick()).toMatchObject({ probed: 0, unsupervised: 1 });
+      expect(await waiting(QUEUE.probe)).toBe(0);
+      const [id] = await core.redis.zrange(core.keys.probeSchedule(), '0', '-1');
+      expect((await core.store.mustGet(id!)).supervision?.reason).toMatch(/no prober is registered for probe queue probe$/);
+    });
   });
 });
