@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProgressSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
+import { ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
 
@@ -28,6 +28,8 @@ export const ClaimBodySchema = z.strictObject({
   pidStartTime: z.string().max(64).optional(),
   host: z.string().min(1).max(253).optional(),
   logRef: z.string().max(2048).optional(),
+  /** `process` runners: the process that reports the runner's exit (see ReporterSchema). */
+  reporter: ReporterSchema.optional(),
 });
 export type ClaimBody = z.infer<typeof ClaimBodySchema>;
 
