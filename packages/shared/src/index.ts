@@ -13,6 +13,7 @@ export * from './errors/not-found-error.js';
 export * from './errors/conflict-error.js';
 export * from './domain/runner-ops.js';
 export * from './domain/exit-report-grace.js';
+export * from './domain/redis-durability.js';
 export * from './store/task-store.js';
 export * from './store/index-ops.js';
 export * from './store/log-store.js';

@@ -36,7 +36,8 @@ export async function redisForStart(o: RedisForStartOptions): Promise<RedisForSt
   if (dataDir) {
     logger.info({ ...where, dataDir }, `REDIS_URL is not set: started a private redis-server on a free port, keeping its data in ${dataDir}`);
   } else {
-    logger.warn(where, 'REDIS_URL is not set: started a private redis-server on a free port, keeping nothing: its data is lost when this process exits');
+    // Said once, by the persistence check that follows the start: that it keeps nothing.
+    logger.info(where, 'REDIS_URL is not set: started a private redis-server on a free port, keeping no files');
   }
   if (!server.diesWithParent) {
     logger.warn(where, 'setpriv (util-linux) not found: if this process is killed outright, the private redis-server keeps running');

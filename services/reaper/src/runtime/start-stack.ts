@@ -26,6 +26,7 @@ import { reaperMetrics } from '../metrics/reaper-metrics.js';
 import { startReassignWorker } from '../reassign/reassign-worker.js';
 import { ProbeScheduler, type TickStats } from '../scheduler/probe-scheduler.js';
 import { closeAll, within, type Closable } from './graceful-shutdown.js';
+import { DataLossWatch } from './redis-durability.js';
 import { Readiness, redisPingCheck } from '../ops/readiness.js';
 import { closeServer, listen } from './service-host.js';
 
@@ -137,6 +138,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closables.push({ name: 'board', close: async () => b.stop() });
     const s = scheduler;
     closables.push({ name: 'scheduler', close: () => s.stop() });
+    const watch = new DataLossWatch({ redis: core.redis, keys: core.keys, events: core.events, lost: metrics.dataLoss, logger, clock: o.clock });
+    await watch.start();
+    closables.push({ name: 'data-loss watch', close: () => watch.stop() });
   }
 
   if (has('prober')) {

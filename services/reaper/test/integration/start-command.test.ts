@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -220,5 +220,72 @@ describe('reaper start', () => {
     expect(code).toBe(0);
     expect(c.output()).toMatch(/closing by force/);
     expect(c.output()).not.toMatch(/shutdown overran/);
+  });
+
+  /** `reaper start` on its private Redis, up and ready, with its output. */
+  async function startPrivate(dataDir: string, args: string[] = []) {
+    const port = await freePort();
+    const c = spawn(process.execPath, reaperArgs(args), { cwd: root, env: privateRedisEnv(port, dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(c);
+    let out = '';
+    c.stdout!.on('data', (d) => (out += d));
+    c.stderr!.on('data', (d) => (out += d));
+    await until(() => ready(port), 30_000, 'readiness');
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    };
+    const redisPort = Number(/"redisHost":"127\.0\.0\.1:(\d+)"/.exec(out)?.[1]);
+    return { c, port, api, redisPort, output: () => out };
+  }
+  const keepsNothing = /Redis keeps nothing \(appendonly is no and save is empty\): every task is lost when it restarts/g;
+
+  it('the private Redis keeps an AOF under DATA_DIR/redis: a task survives a restart of the service; no warning', async () => {
+    const dataDir = join(scratch, 'kept');
+    const first = await startPrivate(dataDir);
+    const created = await first.api('POST', '/tasks', { kind: 'kept', payload: { n: 1 } });
+    expect(created.status).toBe(201);
+    first.c.kill('SIGTERM');
+    expect(await exited(first.c)).toBe(0);
+    expect(readdirSync(join(dataDir, 'redis', 'appendonlydir')).some((f) => f.endsWith('.aof'))).toBe(true);
+    expect(first.output()).toMatch(/Redis keeps its data: an append-only file/);
+    expect(first.output()).not.toMatch(keepsNothing);
+
+    const second = await startPrivate(dataDir);
+    const again = await second.api('GET', `/tasks/${created.json.id}`);
+    expect(again).toMatchObject({ status: 200, json: { id: created.json.id, kind: 'kept', payload: { n: 1 } } });
+    second.c.kill('SIGTERM');
+    expect(await exited(second.c)).toBe(0);
+  });
+
+  it('a Redis that keeps nothing (--ephemeral): one warning at start; FLUSHALL under a live task is logged as data loss', async () => {
+    const s = await startPrivate(join(scratch, 'ephemeral'), ['--ephemeral']);
+    expect(s.output().match(keepsNothing)).toHaveLength(1);
+    expect(existsSync(join(scratch, 'ephemeral'))).toBe(false);
+
+    const runner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.push(runner);
+    const created = await s.api('POST', '/tasks', { kind: 'live' });
+    expect(created.status).toBe(201);
+    const claimed = await s.api('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['live'], runtime: { type: 'process', ref: '' }, pid: runner.pid, host: 'h' });
+    expect(claimed.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500)); // a look of the watch sees the task
+    expect(s.output()).not.toMatch(/came back without its data/);
+
+    const redis = createRedisClient({ url: `redis://127.0.0.1:${s.redisPort}`, role: 'producer' });
+    await waitForReady(redis);
+    try {
+      await redis.flushall();
+    } finally {
+      redis.disconnect();
+    }
+    await until(() => /"level":50[^\n]*Redis came back without its data: the 1 tasks it held are lost/.test(s.output()), 5000, 'the data-loss line');
+    expect((await s.api('GET', '/metrics')).json).toMatch(/^smart_reap_redis_data_loss_total 1$/m);
+    const events = await s.api('GET', '/events?limit=10');
+    expect(events.json.events).toEqual([expect.objectContaining({ type: 'data_loss', reason: expect.stringMatching(/1 tasks it held are lost/) })]);
+    // Said once: the marker is back, and the next looks find it.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(s.output().match(/came back without its data/g)).toHaveLength(1);
   });
 });

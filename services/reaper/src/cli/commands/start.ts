@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { ConfigError, createLogger, loadConfig } from '@smart-reap/shared';
 import { watchParent } from '../../runtime/parent-watch.js';
 import { redisForStart } from '../../runtime/redis-for-start.js';
+import { reportPersistence } from '../../runtime/redis-durability.js';
 import { SERVICE_NAMES, startStack, type ServiceName } from '../../runtime/start-stack.js';
 
 /** Beyond SHUTDOWN_GRACE_MS, what a stop may take in all before the process exits regardless. */
@@ -39,6 +40,7 @@ export function registerStart(program: Command): void {
       }
       const services = opts.only ? [opts.only] : SERVICE_NAMES;
       const stack = await startStack({ config, redisUrl: redis.url, services, logger });
+      await reportPersistence(stack.core.redis, logger);
       logger.info({ services, port: stack.port, dryRun: config.DRY_RUN }, `smart-reap up: API and dashboard on ${stack.url} (/admin/queues)`);
       let stopping = false;
       const stop = async (why: Record<string, unknown>) => {
