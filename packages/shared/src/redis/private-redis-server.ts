@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -57,7 +57,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'sr-redis-'));
-  const persistence = dataDir ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no'];
+  // Two servers on one append-only file would corrupt it: the server's own pidfile says whether
+  // one still runs there (a SIGKILLed one leaves its pidfile behind, naming a pid that is gone).
+  const pidFile = join(dir, 'redis-server.pid');
+  const holder = dataDir ? liveRedisPidIn(pidFile) : undefined;
+  if (holder !== undefined) throw new Error(`${dataDir} is in use by redis-server pid ${holder} (another reaper start?): stop it, set another DATA_DIR, or use --ephemeral`);
+  const persistence = dataDir ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--pidfile', pidFile] : ['--appendonly', 'no'];
   const serverArgs = ['--bind', '127.0.0.1', '--port', String(p), '--save', '', ...persistence, '--dir', dir];
   const setpriv = options.dieWithParent ? findOnPath('setpriv') : undefined;
   const child: ChildProcess = setpriv
@@ -90,6 +95,28 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The pid a pidfile names, when a redis-server still runs with it. */
+function liveRedisPidIn(pidFile: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it runs, under another user.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('redis-server') ? pid : undefined;
+  } catch {
+    return pid; // no procfs: a live pid is taken at its word
+  }
 }
 
 /** The full path of an executable on PATH, or undefined. */

@@ -241,7 +241,7 @@ describe('reaper start', () => {
   }
   const keepsNothing = /Redis keeps nothing \(appendonly is no and save is empty\): every task is lost when it restarts/g;
 
-  it('the private Redis keeps an AOF under DATA_DIR/redis: a task survives a restart of the service; no warning', async () => {
+  it('the private Redis keeps an AOF under DATA_DIR/redis: a task survives a restart of the service; no warning; a second start on the folder is refused', async () => {
     const dataDir = join(scratch, 'kept');
     const first = await startPrivate(dataDir);
     const created = await first.api('POST', '/tasks', { kind: 'kept', payload: { n: 1 } });
@@ -252,7 +252,14 @@ describe('reaper start', () => {
     expect(first.output()).toMatch(/Redis keeps its data: an append-only file/);
     expect(first.output()).not.toMatch(keepsNothing);
 
+    // Meanwhile nothing else holds the folder; a second start while one runs is refused.
     const second = await startPrivate(dataDir);
+    const rival = spawn(process.execPath, reaperArgs([]), { cwd: root, env: privateRedisEnv(await freePort(), dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(rival);
+    let rivalOut = '';
+    rival.stderr!.on('data', (d) => (rivalOut += d));
+    expect(await exited(rival)).toBe(1);
+    expect(rivalOut).toMatch(/redis is in use by redis-server pid \d+ \(another reaper start\?\)/);
     const again = await second.api('GET', `/tasks/${created.json.id}`);
     expect(again).toMatchObject({ status: 200, json: { id: created.json.id, kind: 'kept', payload: { n: 1 } } });
     second.c.kill('SIGTERM');
