@@ -11,6 +11,7 @@ export * from './probes/port.js';
 export * from './probes/tmux-ref.js';
 export * from './errors/not-found-error.js';
 export * from './errors/conflict-error.js';
+export * from './errors/data-dir-in-use-error.js';
 export * from './domain/runner-ops.js';
 export * from './domain/exit-report-grace.js';
 export * from './domain/redis-durability.js';

@@ -4,6 +4,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { DataDirInUseError } from '../errors/data-dir-in-use-error.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,7 +62,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   // one still runs there (a SIGKILLed one leaves its pidfile behind, naming a pid that is gone).
   const pidFile = join(dir, 'redis-server.pid');
   const holder = dataDir ? liveRedisPidIn(pidFile) : undefined;
-  if (holder !== undefined) throw new Error(`${dataDir} is in use by redis-server pid ${holder} (another reaper start?): stop it, set another DATA_DIR, or use --ephemeral`);
+  if (holder !== undefined) throw new DataDirInUseError(dataDir!, holder);
   const persistence = dataDir ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--pidfile', pidFile] : ['--appendonly', 'no'];
   const serverArgs = ['--bind', '127.0.0.1', '--port', String(p), '--save', '', ...persistence, '--dir', dir];
   const setpriv = options.dieWithParent ? findOnPath('setpriv') : undefined;

@@ -1,4 +1,4 @@
-import { redisHost, startPrivateRedis, type Logger } from '@smart-reap/shared';
+import { DataDirInUseError, redisHost, startPrivateRedis, type Logger } from '@smart-reap/shared';
 
 export interface RedisForStart {
   url: string;
@@ -27,6 +27,7 @@ export async function redisForStart(o: RedisForStartOptions): Promise<RedisForSt
   try {
     server = await startPrivateRedis({ dataDir, dieWithParent: true });
   } catch (err) {
+    if (err instanceof DataDirInUseError) throw err;
     throw new Error(
       `REDIS_URL is not set and no redis-server could be started (${(err as Error).message}).\n` +
         `Either point REDIS_URL at a Redis 7 (REDIS_URL=redis://host:6379) or install one: apt-get install redis-server`,
