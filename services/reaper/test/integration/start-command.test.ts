@@ -260,6 +260,7 @@ describe('reaper start', () => {
     rival.stderr!.on('data', (d) => (rivalOut += d));
     expect(await exited(rival)).toBe(1);
     expect(rivalOut).toMatch(/redis is in use by redis-server pid \d+ \(another reaper start\?\)/);
+    expect(rivalOut).not.toMatch(/apt-get/);
     const again = await second.api('GET', `/tasks/${created.json.id}`);
     expect(again).toMatchObject({ status: 200, json: { id: created.json.id, kind: 'kept', payload: { n: 1 } } });
     second.c.kill('SIGTERM');
