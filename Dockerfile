@@ -6,12 +6,12 @@
 #
 #   docker build -t smart-reap .
 #   docker run --rm -e REDIS_URL=redis://host:6379 -p 8080:8080 smart-reap                      # all three services
-#   docker run --rm ... smart-reap node_modules/.bin/tsx services/reaper/src/cli/main.ts start --only prober
+#   docker run --rm ... smart-reap node --import tsx services/reaper/src/cli/main.ts start --only prober
 #
 # The command is the `reaper` script of package.json run directly, not `pnpm -s reaper start`:
 # pnpm runs a script through `sh -c`, and on SIGTERM it signals that shell, which dies without
 # passing the signal on, so the service would be killed instead of shutting down gracefully.
-# tsx forwards SIGTERM to the service and waits for it. test/unit/deploy-manifests.test.ts keeps
+# The script runs node itself (node --import tsx), so SIGTERM reaches the service directly. test/unit/deploy-manifests.test.ts keeps
 # CMD, the Kubernetes args and the compose commands equal to that script.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -47,4 +47,4 @@ EXPOSE 8080
 # tini reaps orphans (the prober spawns tmux and ps); -s makes it a subreaper, so it does so even
 # where it is not PID 1 (the host-local prober shares the host's PID namespace).
 ENTRYPOINT ["/usr/bin/tini", "-s", "--"]
-CMD ["node_modules/.bin/tsx", "services/reaper/src/cli/main.ts", "start"]
+CMD ["node", "--import", "tsx", "services/reaper/src/cli/main.ts", "start"]

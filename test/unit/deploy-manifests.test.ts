@@ -704,7 +704,7 @@ describe('deployment files', () => {
   });
 
   it('Kubernetes and compose run the reaper script of package.json', () => {
-    expect(argv).toEqual(['node_modules/.bin/tsx', 'services/reaper/src/cli/main.ts']);
+    expect(argv).toEqual(['node', '--import', 'tsx', 'services/reaper/src/cli/main.ts']);
     expect(checkCommands(deployment, argv)).toEqual([]);
   });
 

@@ -43,6 +43,10 @@ export const ConfigSchema = z
       .pipe(z.array(z.enum(['local', 'shared'])).min(1)),
     /** Added to DESIGN §11: how long a prober's registration holds; it renews every third of it. */
     PROBER_TTL_MS: positiveInt.min(300).default(15_000),
+    /** Added (issue 10): how long a stop may take gracefully before parts are closed by force and the process exits. */
+    SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+    /** Added (issue 10): the folder `reaper start` keeps its data in (the private Redis's files in DATA_DIR/redis), relative to the working folder. */
+    DATA_DIR: z.string().min(1).default('.smart-reap'),
   })
   .refine((c) => c.MIN_MAX_AGE_MINUTES <= c.DEFAULT_MAX_AGE_MINUTES * 3, {
     path: ['MIN_MAX_AGE_MINUTES'],

@@ -1,4 +1,4 @@
-import type { AxisState, RuntimeRef, RuntimeType } from '../schemas/task.js';
+import type { AxisState, Reporter, RuntimeRef, RuntimeType } from '../schemas/task.js';
 
 /** What a probe needs to know about one task's runner. */
 export interface ProbeTarget {
@@ -8,6 +8,8 @@ export interface ProbeTarget {
   pidStartTime?: string;
   host?: string;
   heartbeatAt?: number;
+  /** The process reporting the runner's exit, if the claim named one (`process` runners). */
+  reporter?: Reporter;
 }
 
 export interface ProbeContext {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AxisStateSchema, RuntimeRefSchema } from '../schemas/task.js';
+import { AxisStateSchema, ReporterSchema, RuntimeRefSchema } from '../schemas/task.js';
 
 /** BullMQ queue names (no ':' allowed). Host-local probes go to `probe-<host>`. */
 export const QUEUE = {
@@ -22,6 +22,7 @@ export const ProbeTargetSchema = z.object({
   pidStartTime: z.string().optional(),
   host: z.string().optional(),
   heartbeatAt: z.number().optional(),
+  reporter: ReporterSchema.optional(),
 });
 
 /** The typed job catalog: each queue's payloads, validated at add() and parsed in the processor. */

@@ -82,6 +82,10 @@ export class Keys {
   bullQueueMeta(queue: string): string {
     return `${this.bullPrefix()}:${queue}:meta`;
   }
+  /** Written at start and looked for afterwards: gone means Redis lost its data (see readDataMarker). */
+  dataMarker(): string {
+    return `${this.tag}:data-marker`;
+  }
   /** BullMQ's prefix: inside the same hash tag as everything else. */
   bullPrefix(): string {
     return `${this.tag}:q`;

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { boundedJson } from './json-bounds.js';
-import { ProgressSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
+import { ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
 
@@ -31,6 +31,8 @@ export const ClaimBodySchema = z.strictObject({
   pidStartTime: z.string().regex(/^\d{1,20}$/, 'digits only: the start time in clock ticks, field 22 of /proc/<pid>/stat').optional(),
   host: z.string().min(1).max(253).optional(),
   logRef: z.string().max(2048).optional(),
+  /** `process` runners: the process that reports the runner's exit (see ReporterSchema). */
+  reporter: ReporterSchema.optional(),
 });
 export type ClaimBody = z.infer<typeof ClaimBodySchema>;
 

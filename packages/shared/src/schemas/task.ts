@@ -16,6 +16,17 @@ export const RuntimeRefSchema = z.object({
 });
 export type RuntimeRef = z.infer<typeof RuntimeRefSchema>;
 
+/**
+ * The process that reports a runner's exit for it (`reaper run` itself): while it lives, a runner
+ * pid found gone is an exit being reported, read `unknown` for a short grace rather than a death.
+ */
+export const ReporterSchema = z.strictObject({
+  pid: z.number().int().positive(),
+  /** Its start time, as for the runner (digits: clock ticks since boot on Linux). */
+  pidStartTime: z.string().regex(/^\d{1,20}$/, 'digits only: the process start time in clock ticks'),
+});
+export type Reporter = z.infer<typeof ReporterSchema>;
+
 export const RunnerSchema = z.object({
   runnerId: z.string().min(1).max(200),
   runtime: RuntimeRefSchema,
@@ -26,6 +37,7 @@ export const RunnerSchema = z.object({
   pidStartTimePinned: z.literal('first-probe').optional(),
   host: z.string().max(253).optional(),
   logRef: z.string().max(2048).optional(),
+  reporter: ReporterSchema.optional(),
   claimedAt: z.number(),
 });
 export type Runner = z.infer<typeof RunnerSchema>;

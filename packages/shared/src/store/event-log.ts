@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'fail',
   'hold',
   'incident',
+  'data_loss',
 ] as const;
 
 export const AuditEventSchema = z.object({

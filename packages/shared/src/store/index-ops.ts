@@ -68,6 +68,7 @@ export function probeTargetOf(task: Task): ProbeTargetJob & { attempt: number } 
     pidStartTime: r?.pidStartTime,
     host: r?.host,
     heartbeatAt: task.heartbeatAt,
+    reporter: r?.reporter,
   };
 }
 

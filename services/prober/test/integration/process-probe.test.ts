@@ -134,4 +134,48 @@ describe('process adapter on real processes', () => {
     expect(await listDescendants(inner)).toHaveLength(1);
     expect(pids).not.toContain(root.pid);
   });
+
+  describe('a runner with a reporter (reaper run names itself)', () => {
+    const withReporter = (runner: number, runnerStart: string, reporter: number, taskId = 'tr'): ProbeTarget => ({
+      ...target(runner, runnerStart),
+      taskId,
+      reporter: { pid: reporter, pidStartTime: startTimeOf(reporter) },
+    });
+
+    it('gone while its reporter lives: unknown within the grace, dead once the grace ran out', async () => {
+      const graced = new ProcessProbeAdapter({ nodeName: 'this-host', exitReportGraceMs: 1000 });
+      const runner = children.node();
+      const start = startTimeOf(runner.pid);
+      runner.kill('SIGKILL');
+      await exited(runner);
+      const t0 = Date.now();
+      const at = (ms: number): ProbeContext => ({ ...ctx(), now: t0 + ms });
+      const first = await graced.probe(withReporter(runner.pid, start, process.pid), at(0));
+      expect(first).toMatchObject({ runtimeState: 'alive', processState: 'unknown' });
+      expect(first.evidence.join('\n')).toMatch(/not found[\s\S]*reporter pid \d+: .*running.*reporting the exit/);
+      expect((await graced.probe(withReporter(runner.pid, start, process.pid), at(900))).processState).toBe('unknown');
+      const late = await graced.probe(withReporter(runner.pid, start, process.pid), at(1000));
+      expect(late.processState).toBe('dead');
+      expect(late.evidence.join('\n')).toMatch(/has not reported the exit within 1000 ms/);
+    });
+
+    it('gone with its reporter gone too: dead at the first look', async () => {
+      const runner = children.node();
+      const reporter = children.node();
+      const [start, reporterTarget] = [startTimeOf(runner.pid), withReporter(runner.pid, startTimeOf(runner.pid), reporter.pid, 'tr2')];
+      reporter.kill('SIGKILL');
+      runner.kill('SIGKILL');
+      await Promise.all([exited(runner), exited(reporter)]);
+      const r = await adapter.probe({ ...reporterTarget, pidStartTime: start }, ctx());
+      expect(r.processState).toBe('dead');
+      expect(r.evidence.join('\n')).toMatch(/reporter is gone too/);
+    });
+
+    it('alive: the reporter is not looked at', async () => {
+      const runner = children.node();
+      const r = await adapter.probe(withReporter(runner.pid, startTimeOf(runner.pid), process.pid, 'tr3'), ctx());
+      expect(r).toMatchObject({ runtimeState: 'alive', processState: 'alive' });
+      expect(r.evidence.join('\n')).not.toMatch(/reporter/);
+    });
+  });
 });

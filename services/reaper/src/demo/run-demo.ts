@@ -118,7 +118,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const timers: NodeJS.Timeout[] = [];
   const notes: string[] = [];
   try {
-    redis = await redisForStart(config.REDIS_URL, logger);
+    // The demo keeps nothing: its keys are removed at the end, its private Redis with it.
+    redis = await redisForStart({ redisUrl: config.REDIS_URL, dataDir: undefined, logger });
     stack = await startStack({ config, redisUrl: redis.url, services: SERVICE_NAMES, logger, host: '127.0.0.1' });
     provider = await startFakeProvider({ retryAfterSeconds: RUNNER_TIMING.retryAfterSeconds });
     const python = pythonAvailable();

@@ -9,6 +9,7 @@ export interface ReaperMetrics {
   tickDuration: Histogram;
   probesScheduled: Counter;
   reassigned: Counter<'outcome'>;
+  dataLoss: Counter;
 }
 
 export function reaperMetrics(registry: Registry): ReaperMetrics {
@@ -26,5 +27,6 @@ export function reaperMetrics(registry: Registry): ReaperMetrics {
     }),
     probesScheduled: new Counter({ name: 'smart_reap_probes_scheduled_total', help: 'Probe targets enqueued by the scheduler', registers }),
     reassigned: new Counter({ name: 'smart_reap_reassign_total', help: 'Reassign jobs by outcome', labelNames: ['outcome'], registers }),
+    dataLoss: new Counter({ name: 'smart_reap_redis_data_loss_total', help: 'Times Redis came back without the tasks it held', registers }),
   };
 }

@@ -20,7 +20,7 @@ export interface RunCommandOptions {
   /** Bearer token for the API (its `API_TOKEN`). */
   token?: string;
   runnerId: string;
-  /** The host the reaper's probes for this runner run on (NODE_NAME): the holding shell's pid lives there. */
+  /** The host the reaper's probes for this runner run on (NODE_NAME): the command's pid lives there. */
   host: string;
   /** Poll until a task comes instead of exiting RUN_EXIT.noTask. Default false. */
   wait?: boolean;
@@ -48,14 +48,14 @@ const FINAL_LOG_FLUSH_MS = 5000;
 
 /**
  * `reaper run`: claims a task of one kind for a command started held (so the claim names the pid
- * and start time of the shell that holds it, which lives exactly as long as the work and its
- * report), releases the command with the task in its environment, beats
- * while it lives, streams its stdout and stderr into the task's log, and reports its exit. Returns
- * the wrapper's exit code: the command's own (128 + n for signal n), or one of RUN_EXIT.
+ * and start time the command will run as: see held-command.ts, and this wrapper as the reporter
+ * of its exit), releases the command with the task in its environment, beats while it lives,
+ * streams its stdout and stderr into the task's log, and reports its exit. Returns the wrapper's
+ * exit code: the command's own (128 + n for signal n), or one of RUN_EXIT.
  *
  * The command keeps running if the wrapper dies: it has its own session, its output goes to files,
- * and the reaper probes its holding shell by the pid in the claim, which ends with it. Its exit
- * then reaches the task as the probe's "process dead", and the diagnosis reads what the log got
+ * and the reaper probes it by the pid in the claim. Its exit then reaches the task as the probe's
+ * "process dead" (no reporter is left to wait for), and the diagnosis reads what the log got
  * before the wrapper died.
  */
 export async function runCommand(o: RunCommandOptions): Promise<number> {
@@ -121,8 +121,6 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     return await superviseRelease(o, client, held, task, runDir, scrub);
   } finally {
     for (const s of signals) process.off(s, onSignal);
-    // Only now, with the exit reported, may the probes see the runner's pid gone.
-    if (released) await held.finish();
     // A command still running (the wrapper failed around it) keeps writing into the directory.
     if (held.hasExited()) runDir.remove();
   }
@@ -137,8 +135,12 @@ async function claimTask(
   onWake: (wake: () => void) => void,
 ): Promise<Task | number> {
   let pidStartTime: string | undefined;
+  let reporter: { pid: number; pidStartTime: string } | undefined;
   try {
+    // The held shell's start time is the command's: exec keeps it.
     pidStartTime = await readProcessStartTime(held.pid);
+    const own = await readProcessStartTime(process.pid);
+    reporter = own === undefined ? undefined : { pid: process.pid, pidStartTime: own };
   } catch {
     pidStartTime = undefined; // no procfs here: the claim names the pid alone
   }
@@ -148,7 +150,7 @@ async function claimTask(
     const signal = stopped();
     if (signal) return signalExitCode(signal);
     try {
-      const task = await client.claim({ kinds: [o.kind], runtime: { type: 'process', ref: '' }, pid: held.pid, pidStartTime, host: o.host });
+      const task = await client.claim({ kinds: [o.kind], runtime: { type: 'process', ref: '' }, pid: held.pid, pidStartTime, host: o.host, reporter });
       if (task) return task;
       if (!o.wait) {
         o.say(`no task of kind ${o.kind} is waiting (use --wait to wait for one)`);
@@ -229,6 +231,7 @@ async function superviseRelease(
 
   const exit = await held.exited;
   clearTimeout(killTimer);
+  if (held.leftoversKilled()) o.say(`the command ${describeExit(exit)}; what it left running in its process group was killed`);
   for (const s of streams) {
     await s.follower.finish().catch((err: unknown) => o.say(`reading the command's output failed: ${(err as Error).message}`));
     s.splitter.end();
@@ -248,8 +251,9 @@ async function superviseRelease(
   try {
     if (exit.code === 0) {
       // The last lines go first, success or failure: the API refuses log lines once the attempt
-      // has ended, and a failure's diagnosis reads the log's tail as soon as the report is in. The
-      // holding shell keeps the runner's pid alive meanwhile (see held-command.ts).
+      // has ended, and a failure's diagnosis reads the log's tail as soon as the report is in.
+      // Meanwhile the probes find the command's pid gone and this wrapper, its reporter, alive:
+      // they wait for the report (readExitReport).
       await flushLog();
       await withRetries(() => client.complete(task.id));
       o.say(`task ${task.id} completed`);

@@ -26,12 +26,15 @@ import { reaperMetrics } from '../metrics/reaper-metrics.js';
 import { startReassignWorker } from '../reassign/reassign-worker.js';
 import { ProbeScheduler, type TickStats } from '../scheduler/probe-scheduler.js';
 import { SupervisionTracker } from '../scheduler/supervision-tracker.js';
-import { closeAll, type Closable } from './graceful-shutdown.js';
+import { closeAll, within, type Closable } from './graceful-shutdown.js';
+import { DataLossWatch } from './redis-durability.js';
 import { Readiness, redisPingCheck } from '../ops/readiness.js';
 import { unsupervisedNotice } from '../ops/supervision-notice.js';
 import { closeServer, listen } from './service-host.js';
 
 export const SERVICE_NAMES = ['reaper', 'prober', 'diagnoser'] as const;
+/** What closing the queues may take after the parts are closed; part of the second a stop gets beyond SHUTDOWN_GRACE_MS. */
+const CORE_CLOSE_MS = 300;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface ProbeWiring {
@@ -139,6 +142,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closables.push({ name: 'board', close: async () => b.stop() });
     const s = scheduler;
     closables.push({ name: 'scheduler', close: () => s.stop() });
+    const watch = new DataLossWatch({ redis: core.redis, keys: core.keys, events: core.events, lost: metrics.dataLoss, logger, clock: o.clock });
+    await watch.start();
+    closables.push({ name: 'data-loss watch', close: () => watch.stop() });
   }
 
   if (has('prober')) {
@@ -204,7 +210,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const stopped = workers.filter((w) => !w.isRunning()).map((w) => w.name);
     return stopped.length ? `workers not running: ${stopped.join(', ')}` : undefined;
   });
-  for (const w of workers) closables.push({ name: `worker ${w.name}`, close: (force) => w.close(force) });
+  // close(true) after an unfinished close() returns the same pending promise (BullMQ memoizes
+  // it): forcing a worker means dropping its connections, which fails what close() waits on.
+  for (const w of workers) closables.push({ name: `worker ${w.name}`, close: (force) => (force ? Promise.all([w.disconnect(), w.close(true)]) : w.close()) });
 
   const app = createApp({
     tasks: has('reaper') ? core.tasks : undefined,
@@ -231,9 +239,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       closing ??= (async () => {
         await closeAll(
           [...closables, { name: 'http', close: (force) => closeServer(server as Server, force) }],
-          { logger, beforeClose: () => readiness.markShuttingDown() },
+          { logger, beforeClose: () => readiness.markShuttingDown(), graceMs: config.SHUTDOWN_GRACE_MS },
         );
-        await core.close();
+        // Queues over a Redis that is away wait as long as it is away: bounded, then the clients are dropped.
+        if ((await within(core.close(), CORE_CLOSE_MS)) !== 'closed') logger.warn('queues not closed in time: dropping the Redis connections');
+        core.redis.disconnect();
+        core.bullRedis.disconnect();
       })();
       return closing;
     },

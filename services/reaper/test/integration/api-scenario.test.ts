@@ -69,6 +69,20 @@ describe('task API (DESIGN §9)', () => {
     expect((await call('GET', '/tasks?status=DONE')).status).toBe(400);
   });
 
+  it('a claim may name the reporter of the runner\'s exit: stored on the runner; a bad one is a 400 naming it and claims nothing', async () => {
+    api = await startTestApi();
+    const { call } = api;
+    const created = await call('POST', '/tasks', { kind: 'reported' });
+    const bad = await call('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['reported'], runtime, pid: process.pid, reporter: { pid: process.pid, pidStartTime: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues).toEqual([expect.objectContaining({ field: 'reporter.pidStartTime' })]);
+    expect((await call('GET', `/tasks/${created.json.id}`)).json.status).toBe('ASSIGNED');
+    const reporter = { pid: process.pid, pidStartTime: '12345' };
+    const good = await call('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['reported'], runtime, pid: process.pid, reporter });
+    expect(good.status).toBe(200);
+    expect(good.json.runner.reporter).toEqual(reporter);
+  });
+
   it('serves healthz, readyz and Prometheus text on /metrics', async () => {
     api = await startTestApi();
     expect((await api.call('GET', '/healthz')).json).toEqual({ status: 'ok' });

@@ -206,26 +206,25 @@ describe('reaper run and reaper task against the real stack', () => {
     expect(killTask.context.reap_diagnosis).toMatchObject({ signal: 'SIGKILL', crashType: 'killed' });
   });
 
-  it('claims the pid of the shell holding the command, beats for it, and after a kill -9 of the wrapper the probes still find the command; its death is diagnosed', async () => {
+  it('claims the command\'s own pid and names itself as the reporter; after a kill -9 of the wrapper the probes still find the command; its death is diagnosed', async () => {
     const seen: Array<{ taskId: string; at: number; result: ProbeResult }> = [];
     const { s, run, create, log, diagnosed } = await setUp({ PROBE_INTERVAL_MS: 300 }, { onProbe: (target, result) => seen.push({ taskId: target.taskId, at: Date.now(), result }) });
     const id = await create('survive', { maxRetries: 0 });
     const pidFile = join(scratch, 'survivor.pid');
-    const c = run('survive', [
-      process.execPath,
-      '-e',
-      `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); let n = 0; setInterval(() => console.log('tick ' + n++), 100)`,
-    ]);
+    const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); let n = 0; setInterval(() => console.log('tick ' + n++), 100)`;
+    const c = run('survive', [process.execPath, '-e', script]);
     const pid = await waitFor(async () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')), 10_000, 'the command to start');
     pids.push(pid);
 
     const claimed = await s.task(id);
     expect(claimed.status).toBe('IN_PROGRESS');
-    // The claim names the shell that holds the command until its exit is reported: its parent.
-    const holder = parentPid(pid);
-    expect(claimed.runner?.pid).toBe(holder);
-    expect(claimed.runner?.pid).not.toBe(c.pid);
-    expect(claimed.runner?.pidStartTime).toBe(processStartTime(holder));
+    // The claim names the command itself: its pid, its start time, its argv; the wrapper is its reporter.
+    expect(claimed.runner?.pid).toBe(pid);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual([process.execPath, '-e', script, '']);
+    expect(claimed.runner?.pidStartTime).toBe(processStartTime(pid));
+    expect(claimed.runner?.reporter).toEqual({ pid: c.pid, pidStartTime: processStartTime(c.pid!) });
+    expect(parentPid(pid)).toBe(c.pid);
+    await waitFor(async () => c.output().includes(`as pid ${pid}\n`), 5000, 'the wrapper to say the pid');
     // It beats (every 200 ms here), and the output streams while the command runs.
     await waitFor(async () => ((await s.task(id)).heartbeatAt ?? 0) > claimed.runner!.claimedAt, 5000, 'a heartbeat');
     await waitFor(async () => (await log(id)).includes('tick 3\n'), 5000, 'output in the log');
@@ -241,13 +240,39 @@ describe('reaper run and reaper task against the real stack', () => {
     expect((await s.task(id)).status).toBe('IN_PROGRESS');
     expect(isAlive(pid)).toBe(true);
 
-    // The command's end takes its holder with it: the wrapper that would have reported it is gone.
+    // With its reporter gone too, the command's end is a death at once: no report is coming.
     process.kill(pid, 'SIGKILL');
+    const t0 = Date.now();
     const task = await diagnosed(id);
-    expect(isAlive(holder)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(3000);
     expect(task.reap?.by).toBe('reaper');
     expect(task.context.reap_diagnosis).toMatchObject({ processState: 'dead' });
+    expect(task.probe?.evidence.join('\n')).toMatch(/reporter is gone too/);
     expect(task.context.reap_diagnosis?.logTail).toContain('tick 3');
+  });
+
+  it('kill -9 of the pid it printed and claimed: the task is diagnosed killed within seconds, and nothing of the work keeps running', async () => {
+    const { s, run, create, diagnosed } = await setUp({ PROBE_INTERVAL_MS: 200 });
+    const id = await create('victim', { maxRetries: 0 });
+    const childFile = join(scratch, 'victim-child.pid');
+    const script = `sleep 300 & echo $! > ${childFile}; echo started; wait`;
+    const c = run('victim', ['sh', '-c', script]);
+    const printed = await waitFor(async () => Number(/running sh as pid (\d+)/.exec(c.output())?.[1] ?? 0) || undefined, 10_000, 'the wrapper to say the pid');
+    const child = await waitFor(async () => existsSync(childFile) && Number(readFileSync(childFile, 'utf8')), 10_000, 'the command to start its child');
+    pids.push(printed, child);
+    expect(readFileSync(`/proc/${printed}/cmdline`, 'utf8').split('\0')).toEqual(['sh', '-c', script, '']);
+    expect((await s.task(id)).runner?.pid).toBe(printed);
+    expect(isAlive(child)).toBe(true);
+
+    const t0 = Date.now();
+    process.kill(printed, 'SIGKILL');
+    expect((await c.done).code).toBe(137);
+    const task = await diagnosed(id);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(task.context.reap_diagnosis).toMatchObject({ signal: 'SIGKILL', crashType: 'killed' });
+    // The command's own child went with it: the work is not left running unwatched.
+    await waitFor(async () => !isAlive(child) || undefined, 2000, 'the command\'s child to be gone');
+    expect(c.output()).toMatch(/left running in its process group was killed/);
   });
 
   it('commands that exit 0 under probes every 50 ms are all COMPLETED: no probe sees the runner gone before the report', async () => {
