@@ -9,6 +9,7 @@ import { EventLog } from './store/event-log.js';
 import { LogStore } from './store/log-store.js';
 import { TaskStore, type Clock } from './store/task-store.js';
 import { TaskService } from './tasks/task-service.js';
+import { claimGuard } from './tasks/claim-guard.js';
 import { KindStatsStore } from './learning/kind-stats.js';
 import { IncidentTracker, type Incident } from './incidents/incident-tracker.js';
 
@@ -78,6 +79,7 @@ export function createCore(options: CoreOptions): Core {
     queues,
     maxAgeFor,
     redactLine: options.redactLine,
+    checkClaim: claimGuard(config),
     onCompleted: [
       (t, now) => kindStats.recordCompletion(t, now, outputLength(t.output)),
       async (t, now) => void (await incidents.recordHealthy(t, now)),

@@ -20,6 +20,8 @@ export interface TaskServiceOptions {
   redactLine?: (line: string) => string;
   /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
+  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). */
+  checkClaim?: (claim: ClaimBody) => Promise<void>;
 }
 
 export interface CreateResult {
@@ -57,6 +59,7 @@ export class TaskService {
   private readonly maxAgeFor: (task: Task) => Promise<number>;
   private readonly redactLine: (line: string) => string;
   private readonly onCompleted: Array<(task: Task, now: number) => Promise<void>>;
+  private readonly checkClaim?: (claim: ClaimBody) => Promise<void>;
 
   constructor(options: TaskServiceOptions) {
     this.store = options.store;
@@ -66,6 +69,7 @@ export class TaskService {
     this.maxAgeFor = options.maxAgeFor;
     this.redactLine = options.redactLine ?? ((l) => l);
     this.onCompleted = options.onCompleted ?? [];
+    this.checkClaim = options.checkClaim;
   }
 
   async create(body: CreateTaskBody, extra: Partial<Task> = {}): Promise<CreateResult> {
@@ -124,6 +128,7 @@ export class TaskService {
 
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
   async claim(claim: ClaimBody): Promise<Task | undefined> {
+    await this.checkClaim?.(claim);
     const { store } = this;
     const kinds = claim.kinds?.length ? claim.kinds : await store.redis.smembers(store.keys.kinds());
     for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {

@@ -22,6 +22,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const name = (err as Error)?.name;
+    if (name === 'InvalidFieldError') {
+      const { field, reason } = err as { field: string; reason: string };
+      res.status(400).json({ error: 'invalid request', issues: [{ field, reason }] });
+      return;
+    }
     if (name === 'NotFoundError') {
       res.status(404).json({ error: (err as Error).message });
       return;

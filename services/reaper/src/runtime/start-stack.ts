@@ -5,6 +5,7 @@ import {
   QUEUE,
   RecoveryRegistry,
   createCore,
+  configuredLogRoots,
   createLogger,
   hostProbeQueue,
   redact,
@@ -174,7 +175,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         keys: core.keys,
         store: core.store,
         // The client is loaded on first use: stacks without pod runners never touch it.
-        sources: defaultLogSources(core.logs, (await import('@smart-reap/prober')).createKubePodApi()),
+        sources: defaultLogSources(core.logs, configuredLogRoots(config), (await import('@smart-reap/prober')).createKubePodApi()),
         strategies,
         applier,
         metrics: diagnoserMetrics(registry),
