@@ -72,7 +72,7 @@ describe('http adapter against real servers', () => {
       await shape(await servers.start('reset')),
       await shape('http://no-such-host.invalid'),
       await shape((await servers.start({ status: 200 })).replace('http:', 'https:')),
-      await shape('http://192.0.2.1:9', AbortSignal.timeout(300)),
+      await shape('http://198.51.100.1:9', AbortSignal.timeout(300)),
     ];
     for (const f of filtered) expect(f).toEqual({ runtimeState: 'unknown', processState: 'unknown', evidence: ['GET <url>: no answer: unknown'] });
   });

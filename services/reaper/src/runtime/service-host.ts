@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 
-/** Listens and resolves with the bound port (PORT=0 picks a free one). */
-export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number }> {
+/** Listens and resolves with the bound port (PORT=0 picks a free one) and address. */
+export async function listen(app: Express, port: number, host: string): Promise<{ server: Server; port: number; address: string }> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);
       const addr = server.address();
-      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port });
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port, address: typeof addr === 'object' && addr ? addr.address : host });
     });
     server.on('error', reject);
   });

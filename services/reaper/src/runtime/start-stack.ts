@@ -2,13 +2,16 @@ import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
+  ConfigError,
   QUEUE,
   RecoveryRegistry,
+  bindHost,
   createCore,
   configuredLogRoots,
   createLogger,
   hostProbeQueue,
   redact,
+  unsafeBindReason,
   type Config,
   type Core,
   type Logger,
@@ -46,7 +49,7 @@ export interface StackOptions {
   clock?: () => number;
   /** The probe adapters and stoppers; the defaults are the real ones for every runtime type. */
   probes?: ProbeWiring;
-  /** Host to bind the HTTP port to. Default 0.0.0.0. */
+  /** Host to bind the HTTP port to. Default HOST, else 127.0.0.1 without API_TOKEN and 0.0.0.0 with it. */
   host?: string;
   /** Observers for benchmarks and tests. */
   onTick?: (stats: TickStats) => void;
@@ -56,6 +59,8 @@ export interface StackOptions {
 export interface Stack {
   core: Core;
   port: number;
+  /** The address the HTTP port is bound to, as the socket reports it. */
+  address: string;
   url: string;
   registry: Registry;
   readiness: Readiness;
@@ -69,6 +74,10 @@ export interface Stack {
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const { config } = o;
+  // Checked before anything starts: an open API on the network is refused, not logged.
+  const host = o.host ?? bindHost(config);
+  const unsafe = unsafeBindReason(host, config.API_TOKEN);
+  if (unsafe) throw new ConfigError(unsafe);
   const logger = o.logger ?? createLogger('smart-reap', config.LOG_LEVEL);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'smart_reap_' });
@@ -205,12 +214,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     incidents: has('reaper') ? core.incidents : undefined,
     extra: board ? [{ path: '/admin/queues', handler: board.router }] : [],
   });
-  const { server, port } = await listen(app, config.PORT, o.host);
-  const url = `http://127.0.0.1:${port}`;
+  const { server, port, address } = await listen(app, config.PORT, host);
+  const url = `http://${urlHost(address)}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     core,
     port,
+    address,
     url,
     registry,
     readiness,
@@ -226,6 +236,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       return closing;
     },
   };
+}
+
+/** Where this process reaches its own port: loopback for a wildcard bind. */
+function urlHost(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 async function defaultProbeWiring(config: Config): Promise<ProbeWiring> {
