@@ -139,7 +139,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       },
     });
     scheduler.start();
-    board = createQueueBoard(core.queues);
+    board = createQueueBoard(core.queues, { write: config.BOARD_WRITE });
     registerGlobalGauges(registry, core.redis, core.keys, core.queues, core.incidents);
     const b = board;
     closables.push({ name: 'board', close: async () => b.stop() });
