@@ -10,6 +10,7 @@ import {
   configuredLogRoots,
   createLogger,
   hostProbeQueue,
+  mayHeldRetryGo,
   redact,
   unsafeBindReason,
   type Config,
@@ -22,6 +23,7 @@ import { StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLoo
 import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
 import { createApp } from '../api/create-app.js';
 import { createQueueBoard, type QueueBoard } from '../board/queue-board.js';
+import { IncidentResolver, type Resolution } from '../incidents/incident-resolver.js';
 import { Escalator } from '../decide/escalator.js';
 import { startDecideWorker } from '../decide/decide-worker.js';
 import { VerdictApplier } from '../decide/verdict-applier.js';
@@ -120,7 +122,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         dryRun: config.DRY_RUN,
         paused: async (t) => {
           const i = await core.incidents.pausing(t);
-          return i && `incident ${i.id} (${i.cause} in ${i.scope})`;
+          // INCIDENT_MAX_HOLD_MS bounds the hold: an incident nothing resolves must not hold retries forever.
+          if (!i || mayHeldRetryGo(i, (o.clock ?? Date.now)(), { maxHoldMs: config.INCIDENT_MAX_HOLD_MS })) return undefined;
+          await core.incidents.hold(i.id, t.id);
+          return `incident ${i.id} (${i.cause} in ${i.scope})`;
         },
         clock: o.clock,
       }),
@@ -212,6 +217,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     apiToken: config.API_TOKEN,
     kindStats: has('reaper') ? core.kindStats : undefined,
     incidents: has('reaper') ? core.incidents : undefined,
+    resolveIncident: has('reaper') ? resolver(core, o.clock) : undefined,
     extra: board ? [{ path: '/admin/queues', handler: board.router }] : [],
   });
   const { server, port, address } = await listen(app, config.PORT, host);
@@ -236,6 +242,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       return closing;
     },
   };
+}
+
+function resolver(core: Core, clock?: () => number): (id: string, by: string | undefined) => Promise<Resolution | undefined> {
+  const r = new IncidentResolver({ incidents: core.incidents, store: core.store, queues: core.queues, events: core.events, clock });
+  return (id, by) => r.resolve(id, by);
 }
 
 /** Where this process reaches its own port: loopback for a wildcard bind. */
