@@ -120,4 +120,11 @@ describe('incident holds', () => {
     const events = (await s.core.events.list({ limit: 500 })).filter((e) => /resolved by operator:alice/.test(e.reason));
     expect(events).toHaveLength(1);
   });
+
+  it('resolving is behind API_TOKEN', async () => {
+    stack = await startTestStack({ API_TOKEN: 'incident-token' }, ['reaper']);
+    const url = `${stack.url}/incidents/any/resolve`;
+    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(url, { method: 'POST', headers: { authorization: 'Bearer incident-token' } })).status).toBe(404);
+  });
 });

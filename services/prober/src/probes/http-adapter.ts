@@ -1,4 +1,4 @@
-import { parseHttpTarget, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
+import { httpTargetAllowed, parseHttpTarget, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
 import { unknownResult } from './probe-results.js';
 
 /**
@@ -21,10 +21,17 @@ import { unknownResult } from './probe-results.js';
 export class HttpProbeAdapter implements ProbeAdapter {
   readonly type = 'http' as const;
 
+  /**
+   * `allow`: HTTP_PROBE_ALLOW. The claim refuses other hosts already; a task claimed before the
+   * list was set (or changed) is still not contacted.
+   */
+  constructor(private readonly o: { allow?: readonly string[] } = {}) {}
+
   async probe(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeResult> {
     const url = parseHttpTarget(target.runtime.ref);
     if (!url) return unknownResult(`invalid health URL ${JSON.stringify(redactUrl(target.runtime.ref))}: not an http(s) URL`);
     const shown = redactUrl(url.href);
+    if (this.o.allow && !httpTargetAllowed(url, this.o.allow)) return unknownResult(`GET ${shown}: host not allowed by HTTP_PROBE_ALLOW, not contacted: unknown`);
     let res: Response;
     try {
       res = await fetch(withoutCredentials(url), { signal: ctx.signal, redirect: 'manual', headers: { accept: '*/*', ...basicAuth(url) } });

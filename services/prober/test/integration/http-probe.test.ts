@@ -103,6 +103,18 @@ describe('http adapter against real servers', () => {
     expect(r.evidence[0]).toContain('/healthz?…');
   });
 
+  it('does not contact a host HTTP_PROBE_ALLOW does not list', async () => {
+    const base = await servers.start({ status: 200 });
+    const guarded = new HttpProbeAdapter({ allow: ['localhost', '*.svc.cluster.local'] });
+    expect(await guarded.probe(target(`${base}/healthz`), ctx())).toEqual({
+      runtimeState: 'unknown',
+      processState: 'unknown',
+      evidence: [`GET ${base}/healthz: host not allowed by HTTP_PROBE_ALLOW, not contacted: unknown`],
+    });
+    expect(servers.requests).toEqual([]);
+    expect(await new HttpProbeAdapter({ allow: ['127.0.0.1'] }).probe(target(`${base}/healthz`), ctx())).toMatchObject({ processState: 'alive' });
+  });
+
   it('is unknown on a ref that is not an http(s) URL', async () => {
     for (const ref of ['', 'not a url', 'ftp://example.com/x', 'file:///etc/passwd']) {
       expect(await adapter.probe(target(ref), ctx())).toMatchObject({ runtimeState: 'unknown', processState: 'unknown' });
