@@ -183,7 +183,8 @@ function loadDeployment(): Deployment {
   const objects = k8sFiles()
     .filter((f) => f !== 'kustomization.yaml')
     .flatMap((f) => parseDocs(read(`deploy/k8s/${f}`), f));
-  const compose = parse(interpolate(read('docker-compose.yml')), { merge: true }) as Compose;
+  // API_TOKEN is required (`${API_TOKEN:?…}`): the reaper binds 0.0.0.0 in its container.
+  const compose = parse(interpolate(read('docker-compose.yml'), { API_TOKEN: 'CHANGE-ME' }), { merge: true }) as Compose;
   return { objects, compose };
 }
 

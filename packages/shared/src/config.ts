@@ -1,8 +1,16 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { unsafeBindReason } from './domain/bind-address.js';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
+/** A comma-separated list; unset (or only commas) stays undefined so the caller's default applies. */
+const commaList = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item).min(1))
+    .optional();
 
 /** Every setting of DESIGN §11, with its documented default. */
 export const ConfigSchema = z
@@ -47,10 +55,24 @@ export const ConfigSchema = z
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Added (issue 10): the folder `reaper start` keeps its data in (the private Redis's files in DATA_DIR/redis), relative to the working folder. */
     DATA_DIR: z.string().min(1).default('.smart-reap'),
+    /** Folders a file `logRef` must lie in (after symlinks and `..`); default `<DATA_DIR>/logs` and `<os temp>/smart-reap`. */
+    LOG_ROOTS: commaList(z.string().min(1)),
+    /** Host patterns an `http` runtime ref may target (`127.0.0.1`, `*.svc.cluster.local`, `localhost:8080`); unset: any. */
+    HTTP_PROBE_ALLOW: commaList(z.string().regex(/^(\*|(\*\.)?[A-Za-z0-9._-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?)$/, 'host, *.domain, host:port or [v6]:port')),
+    /** Address the HTTP port binds; default 127.0.0.1 without API_TOKEN, 0.0.0.0 with one. */
+    HOST: z.string().min(1).optional(),
+    /** Bull Board may pause, clean, retry and remove; default read-only (a paused probe queue stops supervision). */
+    BOARD_WRITE: z.stringbool().default(false),
+    /** The longest an open incident holds a retry in its scope; then the retry goes anyway. */
+    INCIDENT_MAX_HOLD_MS: positiveInt.default(900_000),
   })
   .refine((c) => c.MIN_MAX_AGE_MINUTES <= c.DEFAULT_MAX_AGE_MINUTES * 3, {
     path: ['MIN_MAX_AGE_MINUTES'],
     message: 'must not exceed 3 × DEFAULT_MAX_AGE_MINUTES',
+  })
+  .superRefine((c, ctx) => {
+    const reason = c.HOST === undefined ? undefined : unsafeBindReason(c.HOST, c.API_TOKEN);
+    if (reason) ctx.addIssue({ code: 'custom', path: ['HOST'], message: reason });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

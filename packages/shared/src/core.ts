@@ -9,6 +9,7 @@ import { EventLog } from './store/event-log.js';
 import { LogStore } from './store/log-store.js';
 import { TaskStore, type Clock } from './store/task-store.js';
 import { TaskService } from './tasks/task-service.js';
+import { claimGuard } from './tasks/claim-guard.js';
 import { KindStatsStore } from './learning/kind-stats.js';
 import { IncidentTracker, type Incident } from './incidents/incident-tracker.js';
 import { ProberRegistry } from './store/prober-registry.js';
@@ -84,6 +85,7 @@ export function createCore(options: CoreOptions): Core {
     maxAgeFor,
     redactLine: options.redactLine,
     resolveClaim: claimHostResolver(probers, options.clock ?? Date.now),
+    checkClaim: claimGuard(config),
     onCompleted: [
       (t, now) => kindStats.recordCompletion(t, now, outputLength(t.output)),
       async (t, now) => void (await incidents.recordHealthy(t, now)),

@@ -5,11 +5,14 @@ import { RedisStreamLogSource } from './log-sources/redis-stream-log-source.js';
 import { TmuxPaneLogSource } from './log-sources/tmux-pane-log-source.js';
 import { PodLogSource, type PodLogs } from './log-sources/pod-log-source.js';
 
-/** `pods` when a Kubernetes API is reachable (the prober's createKubePodApi); pod logs are skipped without it. */
-export function defaultLogSources(logs: LogStore, pods?: PodLogs): LogSources {
+/**
+ * `logRoots`: the folders file logRefs may be read from (configuredLogRoots). `pods` when a
+ * Kubernetes API is reachable (the prober's createKubePodApi); pod logs are skipped without it.
+ */
+export function defaultLogSources(logs: LogStore, logRoots: readonly string[], pods?: PodLogs): LogSources {
   return {
     stream: new RedisStreamLogSource(logs),
-    file: new FileLogSource(),
+    file: new FileLogSource(logRoots),
     pane: new TmuxPaneLogSource(),
     pod: pods ? new PodLogSource(pods) : undefined,
   };

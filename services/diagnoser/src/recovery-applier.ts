@@ -1,6 +1,7 @@
 import {
   QUEUE,
   applyTransition,
+  reassignJobId,
   type Diagnosis,
   type EventLog,
   type JobQueues,
@@ -38,7 +39,7 @@ export class RecoveryApplier {
       await this.createContinuation(task, contId, outcome.continuation, now);
     } else if (outcome.decision === 'reassign') {
       await this.o.queues.add(QUEUE.reassign, 'reassign', { taskId: task.id, attempt: task.attempt }, {
-        jobId: `reassign-${task.id}-a${task.attempt}`,
+        jobId: reassignJobId(task.id, task.attempt),
         delay: outcome.delayMs,
         attempts: 20,
         backoff: { type: 'exponential', delay: 500 },

@@ -10,7 +10,7 @@ export interface DefaultProbeWiring {
 
 /** The real adapters and stoppers, with budget, grace and host taken from the config. */
 export function createDefaultProbeWiring(config: Config, overrides: ProbeRegistryOptions = {}): DefaultProbeWiring {
-  const registry = createProbeRegistry({ nodeName: config.NODE_NAME, ...overrides });
+  const registry = createProbeRegistry({ nodeName: config.NODE_NAME, httpAllow: config.HTTP_PROBE_ALLOW, ...overrides });
   return {
     probe: (target, now) =>
       probeWithBudget(registry.adapterFor(target.runtime.type), target, {

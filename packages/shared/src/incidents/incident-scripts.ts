@@ -33,3 +33,17 @@ redis.call('HSET', KEYS[1], 'resolvedAt', ARGV[2], 'resolvedBy', ARGV[3])
 if redis.call('HGET', KEYS[2], ARGV[4]) == ARGV[5] then redis.call('HDEL', KEYS[2], ARGV[4]) end
 return 1
 `);
+
+/**
+ * An operator closes an incident: once (a second call changes nothing), and only an incident
+ * that exists. KEYS[1] incident HASH; KEYS[2] open-incidents HASH. ARGV: now, resolvedBy, incidentId.
+ * Returns -1 for no such incident, 0 when it was already resolved, 1 when this call resolved it.
+ */
+export const RESOLVE_INCIDENT = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return -1 end
+if redis.call('HEXISTS', KEYS[1], 'resolvedAt') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'resolvedAt', ARGV[1], 'resolvedBy', ARGV[2])
+local field = redis.call('HGET', KEYS[1], 'cause') .. '|' .. redis.call('HGET', KEYS[1], 'scope')
+if redis.call('HGET', KEYS[2], field) == ARGV[3] then redis.call('HDEL', KEYS[2], field) end
+return 1
+`);

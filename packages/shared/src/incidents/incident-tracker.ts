@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.js';
 import type { CrashType } from '../schemas/diagnosis.js';
 import type { Task } from '../schemas/task.js';
-import { RECORD_DEATH, RECORD_HEALTHY } from './incident-scripts.js';
+import { RECORD_DEATH, RECORD_HEALTHY, RESOLVE_INCIDENT } from './incident-scripts.js';
 
 export interface Incident {
   id: string;
@@ -66,6 +66,9 @@ export class IncidentTracker {
   private tasksKey(id: string): string {
     return `${this.keys.incident(id)}:tasks`;
   }
+  private heldKey(id: string): string {
+    return `${this.keys.incident(id)}:held`;
+  }
 
   async recordDeath(task: Task, cause: CrashType, now: number): Promise<Incident | undefined> {
     const scopes = scopesOf(task);
@@ -119,6 +122,22 @@ export class IncidentTracker {
       if (scopes.has(field.slice(field.indexOf('|') + 1))) return this.get(id);
     }
     return undefined;
+  }
+
+  /** Notes that the incident holds this task's retry, so resolving it can release the retry at once. */
+  async hold(id: string, taskId: string): Promise<void> {
+    await this.redis.sadd(this.heldKey(id), taskId);
+  }
+
+  /**
+   * An operator closes the incident (idempotent: a second call keeps the first resolution).
+   * Returns undefined for an unknown id; `held` are the tasks whose retries it held.
+   */
+  async resolve(id: string, by: string, now: number): Promise<{ incident: Incident; held: string[]; resolvedNow: boolean } | undefined> {
+    const done = (await RESOLVE_INCIDENT.run(this.redis, [this.keys.incident(id), this.openKey()], [String(now), by, id])) as number;
+    if (done === -1) return undefined;
+    const [incident, held] = await Promise.all([this.get(id), this.redis.smembers(this.heldKey(id))]);
+    return incident && { incident, held: held.sort(), resolvedNow: done === 1 };
   }
 
   async get(id: string): Promise<Incident | undefined> {

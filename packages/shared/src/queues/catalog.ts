@@ -11,6 +11,11 @@ export const QUEUE = {
   decide: 'decide',
 } as const;
 
+/** The jobId of a task's reassign job: one per attempt, so a replayed diagnosis makes no second one. */
+export function reassignJobId(taskId: string, attempt: number): string {
+  return `reassign-${taskId}-a${attempt}`;
+}
+
 export function hostProbeQueue(host: string): string {
   return `probe-${host.replace(/[^A-Za-z0-9._-]/g, '_')}`;
 }

@@ -85,3 +85,6 @@ export const EventsQuerySchema = z.object({
 });
 
 export const IncidentsQuerySchema = z.object({ open: z.stringbool().optional() });
+
+/** `by`: who resolves it (an operator's name), recorded as `resolvedBy: operator:<by>`. */
+export const ResolveIncidentBodySchema = z.strictObject({ by: z.string().min(1).max(200).regex(/^[^\s]+$/, 'no spaces').optional() }).default({});

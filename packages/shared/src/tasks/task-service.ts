@@ -25,6 +25,8 @@ export interface TaskServiceOptions {
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
   /** Checks and completes a claim before any task is taken (its runner's host); throws InvalidFieldError to refuse it. Default: as given. */
   resolveClaim?: (claim: ClaimBody) => Promise<ClaimBody>;
+  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). */
+  checkClaim?: (claim: ClaimBody) => Promise<void>;
 }
 
 /** A claimed task and its attempt's lease: the only time the lease is ever given out. */
@@ -66,6 +68,7 @@ export class TaskService {
   private readonly redactLine: (line: string) => string;
   private readonly onCompleted: Array<(task: Task, now: number) => Promise<void>>;
   private readonly resolveClaim: (claim: ClaimBody) => Promise<ClaimBody>;
+  private readonly checkClaim?: (claim: ClaimBody) => Promise<void>;
 
   constructor(options: TaskServiceOptions) {
     this.store = options.store;
@@ -76,6 +79,7 @@ export class TaskService {
     this.redactLine = options.redactLine ?? redact;
     this.onCompleted = options.onCompleted ?? [];
     this.resolveClaim = options.resolveClaim ?? (async (c) => c);
+    this.checkClaim = options.checkClaim;
   }
 
   async create(body: CreateTaskBody, extra: Partial<Task> = {}): Promise<CreateResult> {
@@ -135,6 +139,7 @@ export class TaskService {
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
   async claim(asked: ClaimBody): Promise<ClaimedTask | undefined> {
     const claim = await this.resolveClaim(asked);
+    await this.checkClaim?.(claim);
     const { store } = this;
     // 32 random bytes: unguessable, and only its hash is written.
     const lease = randomBytes(32).toString('base64url');

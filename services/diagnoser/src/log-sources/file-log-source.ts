@@ -1,29 +1,47 @@
-import { open, stat } from 'node:fs/promises';
-import type { Task } from '@smart-reap/shared';
+import { constants } from 'node:fs';
+import { open, readlink } from 'node:fs/promises';
+import { logPathRefusal, logRefTarget, resolvePath, resolveRoots, type Task } from '@smart-reap/shared';
 import type { LogSource } from './log-source.js';
 
-/** A `logRef` that is a file path (or file:// URL) on this host: read only its last bytes. */
+/**
+ * A `logRef` that is a file path (or file:// URL) on this host: only under LOG_ROOTS, only a
+ * regular file, only its last bytes. The claim checked the path already; it is checked again
+ * here because a symlink or a folder may have been swapped since.
+ */
 export class FileLogSource implements LogSource {
   readonly name = 'file';
 
+  /** `roots`: LOG_ROOTS as configured (configuredLogRoots). */
+  constructor(private readonly roots: readonly string[]) {}
+
   static pathOf(logRef: string | undefined): string | undefined {
     if (!logRef) return undefined;
-    if (logRef.startsWith('file://')) return new URL(logRef).pathname;
-    return logRef.startsWith('/') ? logRef : undefined;
+    const target = logRefTarget(logRef);
+    return target.kind === 'file' ? target.path : undefined;
   }
 
   async read(task: Task, maxBytes: number): Promise<Buffer | undefined> {
     const path = FileLogSource.pathOf(task.runner?.logRef);
     if (!path) return undefined;
-    // open() of a FIFO or a device blocks until the other end appears: one odd logRef would hold
-    // a diagnose job forever. stat() does not block.
-    if (!(await stat(path)).isFile()) throw new Error(`${path} is not a regular file`);
-    const fh = await open(path, 'r');
+    const roots = await resolveRoots(this.roots);
+    const resolved = await resolvePath(path);
+    const refusal = logPathRefusal(resolved, roots);
+    if (refusal) throw new Error(`${refusal}: not read`);
+    if (resolved.kind === 'missing') throw new Error(`${path} does not exist`);
+    // O_NOFOLLOW: the last component cannot have become a symlink since; O_NONBLOCK: a FIFO
+    // swapped in opens at once instead of blocking the diagnose job, and fstat refuses it.
+    const fh = await open(resolved.real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
-      const { size } = await fh.stat();
-      const length = Math.min(size, maxBytes);
+      const st = await fh.stat();
+      if (!st.isFile()) throw new Error(`${path} is not a regular file: not read`);
+      // Where the descriptor really points (Linux): a folder on the way swapped for a symlink
+      // between the check and the open shows here. Elsewhere the checked path stands.
+      const opened = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => resolved.real);
+      const late = logPathRefusal({ requested: path, real: opened, kind: 'file' }, roots);
+      if (late) throw new Error(`${late}: not read`);
+      const length = Math.min(st.size, maxBytes);
       const buf = Buffer.alloc(length);
-      await fh.read(buf, 0, length, size - length);
+      await fh.read(buf, 0, length, st.size - length);
       return buf;
     } finally {
       await fh.close();

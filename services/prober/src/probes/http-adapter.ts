@@ -1,5 +1,5 @@
-import type { ProbeAdapter, ProbeContext, ProbeResult, ProbeTarget } from '@smart-reap/shared';
-import { errorMessage, isAbortError, unknownResult } from './probe-results.js';
+import { httpTargetAllowed, parseHttpTarget, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
+import { unknownResult } from './probe-results.js';
 
 /**
  * A runner that serves a health URL (the ref). The runtime axis is "does a server answer", the
@@ -7,41 +7,45 @@ import { errorMessage, isAbortError, unknownResult } from './probe-results.js';
  * - 2xx → alive/alive.
  * - 410 Gone → alive/dead: the runtime answers and says its runner has exited (for a supervisor
  *   or sidecar serving health on a runner's behalf).
+ * - 3xx → alive/unknown. A redirect is never followed: the ref is the one target the claim named
+ *   (and HTTP_PROBE_ALLOW checked), and following would let its server send the prober anywhere.
+ *   A server that answers is a live runtime; a redirect says nothing about the runner's health.
  * - any other status (503, 404, 500, …) → alive/unknown: a server that answers is a live runtime,
  *   but "unhealthy" is not "gone" (overloaded, starting, a proxy in front): the heartbeat decides.
  * - connection refused → dead/dead: the host answered and nothing listens on the runner's port.
  * - anything else (DNS, unreachable, reset, TLS, abort) → unknown/unknown.
+ * Evidence names the state and the status class only, never the socket error or the server's
+ * status text: it is served by the API, and "refused" vs "timed out" vs "unreachable" would turn
+ * claims into a port scanner of the prober's network.
  */
 export class HttpProbeAdapter implements ProbeAdapter {
   readonly type = 'http' as const;
 
+  /**
+   * `allow`: HTTP_PROBE_ALLOW. The claim refuses other hosts already; a task claimed before the
+   * list was set (or changed) is still not contacted.
+   */
+  constructor(private readonly o: { allow?: readonly string[] } = {}) {}
+
   async probe(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeResult> {
-    const url = parseHealthUrl(target.runtime.ref);
+    const url = parseHttpTarget(target.runtime.ref);
     if (!url) return unknownResult(`invalid health URL ${JSON.stringify(redactUrl(target.runtime.ref))}: not an http(s) URL`);
     const shown = redactUrl(url.href);
+    if (this.o.allow && !httpTargetAllowed(url, this.o.allow)) return unknownResult(`GET ${shown}: host not allowed by HTTP_PROBE_ALLOW, not contacted: unknown`);
     let res: Response;
     try {
-      res = await fetch(withoutCredentials(url), { signal: ctx.signal, headers: { accept: '*/*', ...basicAuth(url) } });
+      res = await fetch(withoutCredentials(url), { signal: ctx.signal, redirect: 'manual', headers: { accept: '*/*', ...basicAuth(url) } });
     } catch (err) {
-      if (isAbortError(err)) return unknownResult(`GET ${shown} aborted: no answer within the probe budget`);
-      if (isConnectionRefused(err)) return { runtimeState: 'dead', processState: 'dead', evidence: [`GET ${shown}: connection refused, nothing listens there`] };
-      return unknownResult(`GET ${shown} failed: ${describeFetchError(err)}`);
+      if (isConnectionRefused(err)) return { runtimeState: 'dead', processState: 'dead', evidence: [`GET ${shown}: no answer, nothing listens there: dead`] };
+      return unknownResult(`GET ${shown}: no answer: unknown`);
     }
     // Free the connection; the body says nothing the status does not.
     await res.body?.cancel().catch(() => undefined);
-    const answered = `GET ${shown} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-    if (res.ok) return { runtimeState: 'alive', processState: 'alive', evidence: [answered] };
-    if (res.status === 410) return { runtimeState: 'alive', processState: 'dead', evidence: [`${answered}: the runtime reports its runner exited`] };
-    return { runtimeState: 'alive', processState: 'unknown', evidence: [`${answered}: the runtime is up, its runner's health is not confirmed`] };
-  }
-}
-
-function parseHealthUrl(ref: string): URL | undefined {
-  try {
-    const url = new URL(ref);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
+    const answered = `GET ${shown} answered ${Math.floor(res.status / 100)}xx`;
+    if (res.ok) return { runtimeState: 'alive', processState: 'alive', evidence: [`${answered}: alive`] };
+    if (res.status === 410) return { runtimeState: 'alive', processState: 'dead', evidence: [`GET ${shown} answered 410: the runtime reports its runner exited`] };
+    if (res.status >= 300 && res.status < 400) return { runtimeState: 'alive', processState: 'unknown', evidence: [`${answered}: a redirect, not followed; the runtime is up, its runner's health is unknown`] };
+    return { runtimeState: 'alive', processState: 'unknown', evidence: [`${answered}: the runtime is up, its runner's health is unknown`] };
   }
 }
 
@@ -75,9 +79,4 @@ function isConnectionRefused(err: unknown): boolean {
   if (!cause) return false;
   if (cause.code === 'ECONNREFUSED') return true;
   return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => e.code === 'ECONNREFUSED');
-}
-
-function describeFetchError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : errorMessage(err);
 }

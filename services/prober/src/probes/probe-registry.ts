@@ -23,6 +23,8 @@ export interface ProbeRegistryOptions {
   podApi?: PodApi;
   /** SIGTERM → SIGKILL grace when stopping a process tree. Default 5 000 ms. */
   stopGraceMs?: number;
+  /** HTTP_PROBE_ALLOW: the hosts http probes may contact. Default: any. */
+  httpAllow?: readonly string[];
 }
 
 /** The adapter and the stopper for every runtime type. */
@@ -37,7 +39,7 @@ export function createProbeRegistry(o: ProbeRegistryOptions = {}): ProbeRegistry
   const adapters: Record<RuntimeType, ProbeAdapter> = {
     process: new ProcessProbeAdapter(local),
     tmux: new TmuxProbeAdapter({ ...local, ...o.tmux }),
-    http: new HttpProbeAdapter(),
+    http: new HttpProbeAdapter({ allow: o.httpAllow }),
     heartbeat: new HeartbeatProbeAdapter(),
     kubernetes: new KubernetesProbeAdapter(pods),
   };

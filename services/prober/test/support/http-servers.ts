@@ -7,11 +7,21 @@ export class HttpServers {
   /** The authorization header of every answered request, in order. */
   readonly authorizations: Array<string | undefined> = [];
 
-  /** Answers every request with `status`; `hang` accepts the connection and never answers. */
-  async start(behaviour: { status: number } | 'hang'): Promise<string> {
+  /** Every request of each server, as `<base> <path>`, in order. */
+  readonly requests: string[] = [];
+
+  /**
+   * Answers every request with `status` (and a `location` header when given); `hang` accepts the
+   * connection and never answers; `reset` drops the connection without a word.
+   */
+  async start(behaviour: { status: number; location?: string } | 'hang' | 'reset'): Promise<string> {
+    let base = '';
     const server = createServer((req, res) => {
+      this.requests.push(`${base} ${req.url}`);
       if (behaviour === 'hang') return;
-      res.writeHead(behaviour.status, { 'content-type': 'text/plain' }).end(`status ${behaviour.status} for ${req.url}`);
+      if (behaviour === 'reset') return void req.socket.destroy();
+      const headers = { 'content-type': 'text/plain', ...(behaviour.location ? { location: behaviour.location } : {}) };
+      res.writeHead(behaviour.status, headers).end(`status ${behaviour.status} for ${req.url}`);
       this.authorizations.push(req.headers.authorization);
     });
     const sockets = new Set<Socket>();
@@ -21,7 +31,8 @@ export class HttpServers {
     });
     this.servers.push({ server, sockets });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return base;
   }
 
   /** A port nothing listens on: bound, then released. */
@@ -41,5 +52,6 @@ export class HttpServers {
       }),
     );
     this.authorizations.length = 0;
+    this.requests.length = 0;
   }
 }

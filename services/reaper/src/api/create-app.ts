@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
-import { EventsQuerySchema, IncidentsQuerySchema, type EventLog, type IncidentTracker, type KindStatsStore, type Logger, type TaskService } from '@smart-reap/shared';
+import { EventsQuerySchema, IncidentsQuerySchema, ResolveIncidentBodySchema, type EventLog, type IncidentTracker, type KindStatsStore, type Logger, type TaskService } from '@smart-reap/shared';
 import { metricsRoute, opsRoutes } from '../ops/ops-routes.js';
 import type { Readiness } from '../ops/readiness.js';
 import { apiMetrics } from './api-metrics.js';
@@ -17,6 +17,8 @@ export interface AppOptions {
   registry: Registry;
   logger: Logger;
   apiToken?: string;
+  /** `POST /incidents/:id/resolve`: closes the incident and releases the retries it holds (IncidentResolver). */
+  resolveIncident?: (id: string, by: string | undefined) => Promise<{ incident: object; released: number } | undefined>;
   /** Extra authenticated routers (Bull Board, incidents, kind stats). */
   extra?: Array<{ path: string; handler: RequestHandler | express.Router }>;
 }
@@ -51,6 +53,18 @@ export function createApp(options: AppOptions): Express {
     app.get('/incidents', async (req, res) => {
       const { open } = IncidentsQuerySchema.parse(req.query);
       res.json({ incidents: await incidents.list({ open }) });
+    });
+  }
+  if (options.resolveIncident) {
+    const resolve = options.resolveIncident;
+    app.post('/incidents/:id/resolve', async (req, res) => {
+      const { by } = ResolveIncidentBodySchema.parse(req.body ?? {});
+      const result = await resolve(req.params.id, by);
+      if (!result) {
+        res.status(404).json({ error: `incident ${req.params.id} not found` });
+        return;
+      }
+      res.json({ ...result.incident, released: result.released });
     });
   }
   for (const { path, handler } of options.extra ?? []) app.use(path, handler);

@@ -11,11 +11,21 @@ export interface QueueBoard {
   stop(): void;
 }
 
+export interface QueueBoardOptions {
+  /** BOARD_WRITE: pause, resume, clean, retry, promote and remove through the board. Default false. */
+  write?: boolean;
+  basePath?: string;
+  refreshMs?: number;
+}
+
 /**
  * Bull Board over every queue: the fixed ones, and each `probe-<host>` queue as the scheduler
- * first uses it. Mounted behind the API's bearer token.
+ * first uses it. Mounted behind the API's bearer token. Read-only unless told otherwise: a
+ * paused probe queue stops supervision without a word, and one click on the board did that.
+ * Read-only queues answer 405 to every action; "pause all" skips them.
  */
-export function createQueueBoard(queues: JobQueues, basePath = '/admin/queues', refreshMs = 5000): QueueBoard {
+export function createQueueBoard(queues: JobQueues, o: QueueBoardOptions = {}): QueueBoard {
+  const { write = false, basePath = '/admin/queues', refreshMs = 5000 } = o;
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   for (const name of Object.values(QUEUE)) queues.queue(name);
@@ -25,7 +35,7 @@ export function createQueueBoard(queues: JobQueues, basePath = '/admin/queues', 
     for (const q of queues.known()) {
       if (shown.has(q.name)) continue;
       shown.add(q.name);
-      board.addQueue(new BullMQAdapter(q, { readOnlyMode: false }));
+      board.addQueue(new BullMQAdapter(q, { readOnlyMode: !write }));
     }
   };
   refresh();

@@ -11,8 +11,8 @@ export interface ListenOptions {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Listens and resolves with the bound port (PORT=0 picks a free one). */
-export async function listen(app: Express, port: number, host = '0.0.0.0', options: ListenOptions = {}): Promise<{ server: Server; port: number }> {
+/** Listens and resolves with the bound port (PORT=0 picks a free one) and address. */
+export async function listen(app: Express, port: number, host: string, options: ListenOptions = {}): Promise<{ server: Server; port: number; address: string }> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = createServer(
     {
@@ -28,7 +28,7 @@ export async function listen(app: Express, port: number, host = '0.0.0.0', optio
     server.on('error', reject);
     server.listen(port, host, () => {
       const addr = server.address();
-      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port });
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port, address: typeof addr === 'object' && addr ? addr.address : host });
     });
   });
 }

@@ -2,12 +2,17 @@ import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
+  ConfigError,
   QUEUE,
   RecoveryRegistry,
+  bindHost,
   createCore,
+  configuredLogRoots,
   createLogger,
   hostProbeQueue,
+  mayHeldRetryGo,
   redact,
+  unsafeBindReason,
   type Config,
   type Core,
   type Logger,
@@ -18,6 +23,7 @@ import { ProberRegistration, StopJobHandler, proberMetrics, startProbeWorkers, t
 import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
 import { createApp } from '../api/create-app.js';
 import { createQueueBoard, type QueueBoard } from '../board/queue-board.js';
+import { IncidentResolver, type Resolution } from '../incidents/incident-resolver.js';
 import { Escalator } from '../decide/escalator.js';
 import { startDecideWorker } from '../decide/decide-worker.js';
 import { VerdictApplier } from '../decide/verdict-applier.js';
@@ -50,7 +56,7 @@ export interface StackOptions {
   clock?: () => number;
   /** The probe adapters and stoppers; the defaults are the real ones for every runtime type. */
   probes?: ProbeWiring;
-  /** Host to bind the HTTP port to. Default 0.0.0.0. */
+  /** Host to bind the HTTP port to. Default HOST, else 127.0.0.1 without API_TOKEN and 0.0.0.0 with it. */
   host?: string;
   /** Observers for benchmarks and tests. */
   onTick?: (stats: TickStats) => void;
@@ -60,6 +66,8 @@ export interface StackOptions {
 export interface Stack {
   core: Core;
   port: number;
+  /** The address the HTTP port is bound to, as the socket reports it. */
+  address: string;
   url: string;
   registry: Registry;
   readiness: Readiness;
@@ -73,6 +81,10 @@ export interface Stack {
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const { config } = o;
+  // Checked before anything starts: an open API on the network is refused, not logged.
+  const host = o.host ?? bindHost(config);
+  const unsafe = unsafeBindReason(host, config.API_TOKEN);
+  if (unsafe) throw new ConfigError(unsafe);
   const logger = o.logger ?? createLogger('smart-reap', config.LOG_LEVEL);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'smart_reap_' });
@@ -115,7 +127,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         dryRun: config.DRY_RUN,
         paused: async (t) => {
           const i = await core.incidents.pausing(t);
-          return i && `incident ${i.id} (${i.cause} in ${i.scope})`;
+          // INCIDENT_MAX_HOLD_MS bounds the hold: an incident nothing resolves must not hold retries forever.
+          if (!i || mayHeldRetryGo(i, (o.clock ?? Date.now)(), { maxHoldMs: config.INCIDENT_MAX_HOLD_MS })) return undefined;
+          await core.incidents.hold(i.id, t.id);
+          return `incident ${i.id} (${i.cause} in ${i.scope})`;
         },
         clock: o.clock,
       }),
@@ -135,7 +150,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         o.onTick?.(s);
       },
     });
-    board = createQueueBoard(core.queues);
+    board = createQueueBoard(core.queues, { write: config.BOARD_WRITE });
     registerGlobalGauges(registry, core.redis, core.keys, core.queues, core.incidents);
     readiness.addNotice(unsupervisedNotice(core.redis, core.keys));
     const b = board;
@@ -193,7 +208,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         keys: core.keys,
         store: core.store,
         // The client is loaded on first use: stacks without pod runners never touch it.
-        sources: defaultLogSources(core.logs, (await import('@smart-reap/prober')).createKubePodApi()),
+        sources: defaultLogSources(core.logs, configuredLogRoots(config), (await import('@smart-reap/prober')).createKubePodApi()),
         strategies,
         applier,
         metrics: diagnoserMetrics(registry),
@@ -223,14 +238,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     apiToken: config.API_TOKEN,
     kindStats: has('reaper') ? core.kindStats : undefined,
     incidents: has('reaper') ? core.incidents : undefined,
+    resolveIncident: has('reaper') ? resolver(core, o.clock) : undefined,
     extra: board ? [{ path: '/admin/queues', handler: board.router }] : [],
   });
-  const { server, port } = await listen(app, config.PORT, o.host);
-  const url = `http://127.0.0.1:${port}`;
+  const { server, port, address } = await listen(app, config.PORT, host);
+  const url = `http://${urlHost(address)}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     core,
     port,
+    address,
     url,
     registry,
     readiness,
@@ -249,6 +266,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       return closing;
     },
   };
+}
+
+function resolver(core: Core, clock?: () => number): (id: string, by: string | undefined) => Promise<Resolution | undefined> {
+  const r = new IncidentResolver({ incidents: core.incidents, store: core.store, queues: core.queues, events: core.events, clock });
+  return (id, by) => r.resolve(id, by);
+}
+
+/** Where this process reaches its own port: loopback for a wildcard bind. */
+function urlHost(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 async function defaultProbeWiring(config: Config): Promise<ProbeWiring> {

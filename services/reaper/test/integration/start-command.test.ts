@@ -99,6 +99,13 @@ describe('reaper start', () => {
     expect(c.output()).toMatch(/TICK_MS/);
   });
 
+  it('refuses to bind off loopback without API_TOKEN, naming HOST and API_TOKEN', async () => {
+    const c = startReaper({ HOST: '0.0.0.0', API_TOKEN: '', REDIS_URL: redisUrl() });
+    children.push(c);
+    expect(await exited(c)).toBe(1);
+    expect(c.output()).toMatch(/HOST=0\.0\.0\.0 is not a loopback address and API_TOKEN is unset/);
+  });
+
   it('starts a private redis-server when REDIS_URL is unset, and says so', async () => {
     const port = await freePort();
     const c = spawn(process.execPath, reaperArgs([]), { cwd: root, env: privateRedisEnv(port, join(scratch, 'says-so')), stdio: ['ignore', 'pipe', 'pipe'] });

@@ -41,7 +41,7 @@ export function registerStart(program: Command): void {
       const services = opts.only ? [opts.only] : SERVICE_NAMES;
       const stack = await startStack({ config, redisUrl: redis.url, services, logger });
       await reportPersistence(stack.core.redis, logger);
-      logger.info({ services, port: stack.port, dryRun: config.DRY_RUN }, `smart-reap up: API and dashboard on ${stack.url} (/admin/queues)`);
+      logger.info({ services, address: stack.address, port: stack.port, dryRun: config.DRY_RUN }, `smart-reap up: API and dashboard on ${stack.url} (/admin/queues), bound to ${stack.address}`);
       let stopping = false;
       const stop = async (why: Record<string, unknown>) => {
         if (stopping) return;
