@@ -12,6 +12,7 @@ export * from './probes/tmux-ref.js';
 export * from './errors/not-found-error.js';
 export * from './errors/conflict-error.js';
 export * from './domain/runner-ops.js';
+export * from './domain/operator-ops.js';
 export * from './store/task-store.js';
 export * from './store/index-ops.js';
 export * from './store/log-store.js';

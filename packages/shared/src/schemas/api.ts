@@ -64,3 +64,11 @@ export const EventsQuerySchema = z.object({
 });
 
 export const IncidentsQuerySchema = z.object({ open: z.stringbool().optional() });
+
+/** `POST /tasks/:id/retry`: who asked and why, both recorded in the task's history. */
+export const OperatorRetryBodySchema = z
+  .strictObject({
+    by: z.string().min(1).max(200).default('operator'),
+    reason: z.string().min(1).max(500).default('retry requested by an operator'),
+  })
+  .default({ by: 'operator', reason: 'retry requested by an operator' });
