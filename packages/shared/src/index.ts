@@ -23,6 +23,7 @@ export * from './errors/data-dir-in-use-error.js';
 export * from './domain/runner-ops.js';
 export * from './domain/exit-report-grace.js';
 export * from './domain/redis-durability.js';
+export * from './domain/operator-ops.js';
 export * from './store/task-store.js';
 export * from './store/index-ops.js';
 export * from './store/log-store.js';

@@ -88,3 +88,11 @@ export const IncidentsQuerySchema = z.object({ open: z.stringbool().optional() }
 
 /** `by`: who resolves it (an operator's name), recorded as `resolvedBy: operator:<by>`. */
 export const ResolveIncidentBodySchema = z.strictObject({ by: z.string().min(1).max(200).regex(/^[^\s]+$/, 'no spaces').optional() }).default({});
+
+/** `POST /tasks/:id/retry`: who asked and why, both recorded in the task's history. */
+export const OperatorRetryBodySchema = z
+  .strictObject({
+    by: z.string().min(1).max(200).default('operator'),
+    reason: z.string().min(1).max(500).default('retry requested by an operator'),
+  })
+  .default({ by: 'operator', reason: 'retry requested by an operator' });

@@ -6,6 +6,7 @@ import type { Readiness } from '../ops/readiness.js';
 import { apiMetrics } from './api-metrics.js';
 import { bearerAuth } from './bearer-auth.js';
 import { errorHandler } from './http-errors.js';
+import { operatorRoutes } from './operator-routes.js';
 import { taskRoutes } from './task-routes.js';
 
 export interface AppOptions {
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions): Express {
   app.use(metricsRoute(options.registry));
   app.use(express.json({ limit: '2mb' }));
   if (options.tasks) app.use(taskRoutes(options.tasks, apiMetrics(options.registry)));
+  if (options.tasks && options.events) app.use(operatorRoutes(options.tasks, options.events));
   if (options.events) {
     const events = options.events;
     app.get('/events', async (req, res) => {
