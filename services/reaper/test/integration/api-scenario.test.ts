@@ -71,7 +71,8 @@ describe('task API (DESIGN §9)', () => {
 
   it('a claim may name the reporter of the runner\'s exit: stored on the runner; a bad one is a 400 naming it and claims nothing', async () => {
     api = await startTestApi();
-    const { call } = api;
+    const { call, core } = api;
+    await registerProbers(core.probers, ['h1']);
     const created = await call('POST', '/tasks', { kind: 'reported' });
     const bad = await call('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['reported'], runtime, pid: process.pid, reporter: { pid: process.pid, pidStartTime: 'yesterday' } });
     expect(bad.status).toBe(400);

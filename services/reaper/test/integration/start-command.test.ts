@@ -283,7 +283,7 @@ describe('reaper start', () => {
     children.push(runner);
     const created = await s.api('POST', '/tasks', { kind: 'live' });
     expect(created.status).toBe(201);
-    const claimed = await s.api('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['live'], runtime: { type: 'process', ref: '' }, pid: runner.pid, host: 'h' });
+    const claimed = await s.api('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['live'], runtime: { type: 'process', ref: '' }, pid: runner.pid });
     expect(claimed.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500)); // a look of the watch sees the task
     expect(s.output()).not.toMatch(/came back without its data/);
