@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@smart-reap/shared';
 import { createApp } from '../../src/api/create-app.js';
 import { createQueueBoard, type QueueBoard } from '../../src/board/queue-board.js';
+import { IncidentResolver } from '../../src/incidents/incident-resolver.js';
 import { Readiness } from '../../src/ops/readiness.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
 
@@ -59,11 +60,13 @@ describe('docs/api.md lists exactly the routes of the app', () => {
     const core = await createTestCore();
     dispose = core.dispose;
     board = createQueueBoard(core.queues);
+    const resolver = new IncidentResolver({ incidents: core.incidents, store: core.store, queues: core.queues, events: core.events });
     const app = createApp({
       tasks: core.tasks,
       events: core.events,
       kindStats: core.kindStats,
       incidents: core.incidents,
+      resolveIncident: (id, by) => resolver.resolve(id, by),
       readiness: new Readiness(),
       registry: new Registry(),
       logger: createLogger('test', 'silent'),
