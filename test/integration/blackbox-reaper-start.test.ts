@@ -171,8 +171,6 @@ describe('black-box: the stack as `pnpm -s reaper start` runs it (issue 10)', { 
     const claim = await api('POST', '/tasks/claim', { runnerId: 'bb-kill-1', kinds: ['bb-kill'], runtime: { type: 'process', ref: '' }, pid: runner.pid, pidStartTime: startTime(runner.pid) });
     expect(claim.status, claim.text).toBe(200);
     expect(claim.json.id).toBe(id);
-    // The one-box case: the only registered host was given to the claim.
-    expect(claim.json.runner.host).toEqual(expect.any(String));
     await until(async () => (await task(id)).probe?.processState === 'alive', 5000, 'a first alive probe');
 
     const killedAt = Date.now();
@@ -184,6 +182,8 @@ describe('black-box: the stack as `pnpm -s reaper start` runs it (issue 10)', { 
     expect(Date.now() - killedAt).toBeLessThan(5000);
     expect(seen.context.reap_diagnosis).toMatchObject({ crashType: expect.any(String) });
     expect(seen.supervision).toBeUndefined();
+    // The one-box case: the claim was given the only registered host, whose prober found the death.
+    expect(claim.json.runner.host).toEqual(expect.any(String));
   });
 
   it('2. a silent stuck runner claimed with a pid and no start time is stopped, its process gone, and diagnosed timeout', async () => {
