@@ -57,7 +57,10 @@ export const JobSchemas = {
   probe: z
     .object({ round: z.number(), targets: z.array(ProbeTargetSchema.extend({ attempt: z.number().int().positive() })).min(1) })
     // The job is routed by its first target: a batch mixing hosts would probe some runners from the wrong one.
-    .refine((d) => d.targets.every((t) => probeQueueFor(t) === probeQueueFor(d.targets[0]!)), { message: 'all targets of one probe job must be seen from the same probe queue', path: ['targets'] }),
+    .refine((d) => {
+      const first = d.targets[0] && probeQueueFor(d.targets[0]);
+      return d.targets.every((t) => probeQueueFor(t) === first);
+    }, { message: 'all targets of one probe job must be seen from the same probe queue', path: ['targets'] }),
   /** Stop a stuck runner where it lives (same host queues as probes). */
   stop: z.object({
     taskId: z.string(),
