@@ -30,6 +30,7 @@ export * from './store/log-store.js';
 export * from './store/event-log.js';
 export * from './queues/catalog.js';
 export * from './queues/job-queues.js';
+export * from './queues/job-worker.js';
 export * from './queues/worker-locks.js';
 export * from './tasks/task-service.js';
 export * from './core.js';

@@ -1,11 +1,11 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  JobSchemas,
   QUEUE,
   REMEDIES,
   SHORT_WORKER_LOCKS,
   applyTransition,
+  startJobWorker,
   isRetryable,
   chooseRecovery,
   partialOutputRatio,
@@ -106,7 +106,7 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
     }
   };
 
-  const worker = new Worker(QUEUE.diagnose, async (job) => diagnose(JobSchemas.diagnose.parse(job.data)), {
+  const worker = startJobWorker(QUEUE.diagnose, { diagnose }, {
     connection: o.connection,
     prefix: o.keys.bullPrefix(),
     concurrency: o.concurrency ?? 8,

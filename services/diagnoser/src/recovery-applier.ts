@@ -1,7 +1,5 @@
 import {
-  QUEUE,
   applyTransition,
-  reassignJobId,
   type Diagnosis,
   type EventLog,
   type JobQueues,
@@ -38,12 +36,7 @@ export class RecoveryApplier {
       contId = continuationId(task.id, task.attempt);
       await this.createContinuation(task, contId, outcome.continuation, now);
     } else if (outcome.decision === 'reassign') {
-      await this.o.queues.add(QUEUE.reassign, 'reassign', { taskId: task.id, attempt: task.attempt }, {
-        jobId: reassignJobId(task.id, task.attempt),
-        delay: outcome.delayMs,
-        attempts: 20,
-        backoff: { type: 'exponential', delay: 500 },
-      });
+      await this.o.queues.enqueue('reassign', { taskId: task.id, attempt: task.attempt }, { delay: outcome.delayMs });
     }
     const needsAttention = attention ? { reason: attention, at: now } : task.needsAttention;
     let wrote = false;

@@ -1,7 +1,7 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.js';
-import { JobSchemas, type JobData, type JobName } from './catalog.js';
+import { planJob, type JobData, type JobExtraArgs, type JobName } from './catalog.js';
 
 /**
  * The producer side of every queue, typed by the job catalog. Queues are created on first use
@@ -31,9 +31,10 @@ export class JobQueues {
     return q;
   }
 
-  async add<N extends JobName>(queueName: string, jobName: N, data: JobData<N>, opts: JobsOptions = {}): Promise<void> {
-    const parsed = JobSchemas[jobName].parse(data);
-    await this.queue(queueName).add(jobName, parsed, opts);
+  /** Checks, routes and adds a job as the catalog says: its queue, id and options come from its name and data. */
+  async enqueue<N extends JobName>(name: N, data: JobData<N>, ...extra: JobExtraArgs<N>): Promise<void> {
+    const job = planJob(name, data, ...extra);
+    await this.queue(job.queue).add(job.name, job.data, job.opts);
   }
 
   known(): Queue[] {

@@ -3,7 +3,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
-import { QUEUE } from '../queues/catalog.js';
+import { QUEUE, diagnoseJob, taskJobId } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody } from '../schemas/api.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
@@ -48,11 +48,6 @@ export function endedForGood(task: Task): boolean {
   if (task.status === 'CANCELLED') return true;
   if (task.status !== 'FAILED' || task.continuationId) return false;
   return task.context.reap_diagnosis?.decision !== 'reassign' || task.attempt > task.maxRetries;
-}
-
-/** The jobId of a task's waiting job on the tasks queue: one per attempt. */
-export function taskJobId(taskId: string, attempt: number): string {
-  return `${taskId}-a${attempt}`;
 }
 
 /**
@@ -130,10 +125,7 @@ export class TaskService {
   /** Puts an ASSIGNED task on the tasks queue for BullMQ-native runners and the dashboard. */
   async offer(task: Task): Promise<void> {
     const delay = Math.max(0, (task.healHint?.notBefore ?? 0) - this.store.clock());
-    await this.queues.add(QUEUE.tasks, 'task', { taskId: task.id, attempt: task.attempt }, {
-      jobId: taskJobId(task.id, task.attempt),
-      delay,
-    });
+    await this.queues.enqueue('task', { taskId: task.id, attempt: task.attempt }, { delay });
   }
 
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
@@ -215,12 +207,9 @@ export class TaskService {
   /** A runner's own failure report: fenced at once, then diagnosed and recovered like a reaped one. */
   async fail(id: string, body: FailBody): Promise<Task> {
     const task = await this.store.mutate(id, (t, now) => decideRunnerFail(t, body, now));
-    await this.queues.add(
-      QUEUE.diagnose,
+    await this.queues.enqueue(
       'diagnose',
-      {
-        taskId: id,
-        attempt: task.attempt,
+      diagnoseJob(task, {
         reason: 'runner reported failure',
         source: 'runner',
         probe: {
@@ -231,8 +220,7 @@ export class TaskService {
           signal: body.signal,
         },
         seenAt: this.store.clock(),
-      },
-      { jobId: `diag-${id}-a${task.attempt}` },
+      }),
     );
     return task;
   }

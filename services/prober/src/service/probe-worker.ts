@@ -1,13 +1,13 @@
-import { Worker, type Job } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import {
-  JobSchemas,
-  QUEUE,
+  startJobWorker,
   type JobData,
   type JobQueues,
   type Keys,
   type Logger,
+  type ProbeQueue,
   type ProbeResult,
   type ProbeResultJob,
   type ProbeTarget,
@@ -19,7 +19,7 @@ export interface ProbeWorkerOptions {
   keys: Keys;
   queues: JobQueues;
   /** The probe queues this prober takes from: its host's `probe-<host>`, the shared `probe`, or both. */
-  queueNames: string[];
+  queueNames: ProbeQueue[];
   /** Probes one target under its own budget; resolves `unknown` on overrun or error, never rejects. */
   probe: (target: ProbeTarget, now: number) => Promise<ProbeResult>;
   stops: StopJobHandler;
@@ -68,20 +68,13 @@ export function startProbeWorkers(o: ProbeWorkerOptions): Worker[] {
         }),
       ),
     );
-    await o.queues.add(QUEUE.decide, 'decide', { round: data.round, queue: queueName, results }, {
-      jobId: `${queueName}-${data.round}-${results[0]?.taskId ?? 'empty'}`,
-      removeOnComplete: true,
-      removeOnFail: { count: 100 },
-    });
+    await o.queues.enqueue('decide', { round: data.round, queue: queueName, results });
   };
 
   return o.queueNames.map((queueName) => {
-    const worker = new Worker(
+    const worker = startJobWorker(
       queueName,
-      async (job: Job) => {
-        if (job.name === 'stop') return o.stops.handle(JobSchemas.stop.parse(job.data));
-        return probeRound(JobSchemas.probe.parse(job.data), queueName);
-      },
+      { probe: (data) => probeRound(data, queueName), stop: (data) => o.stops.handle(data) },
       {
         connection: o.connection,
         prefix: o.keys.bullPrefix(),

@@ -1,6 +1,6 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobSchemas, QUEUE, SHORT_WORKER_LOCKS, evaluateRound, type Config, type Keys, type Logger, type Task, type TaskStore } from '@smart-reap/shared';
+import { QUEUE, SHORT_WORKER_LOCKS, evaluateRound, startJobWorker, type Config, type Keys, type Logger, type Task, type TaskStore } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 import type { Escalator } from './escalator.js';
 import type { VerdictApplier } from './verdict-applier.js';
@@ -26,10 +26,9 @@ export interface DecideWorkerOptions {
  */
 export function startDecideWorker(o: DecideWorkerOptions): Worker {
   const clock = o.clock ?? Date.now;
-  const worker = new Worker(
+  const worker = startJobWorker(
     QUEUE.decide,
-    async (job) => {
-      const data = JobSchemas.decide.parse(job.data);
+    { decide: async (data) => {
       const tasks = new Map<string, Task>();
       for (const t of await o.store.getMany(data.results.map((r) => r.taskId))) tasks.set(t.id, t);
       const now = clock();
@@ -48,7 +47,7 @@ export function startDecideWorker(o: DecideWorkerOptions): Worker {
       if (failed.length) {
         o.logger.warn({ failed: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'some verdicts could not be applied; next round decides again');
       }
-    },
+    } },
     { connection: o.connection, prefix: o.keys.bullPrefix(), concurrency: o.concurrency ?? 4, removeOnComplete: { count: 0 }, removeOnFail: { count: 100 }, ...SHORT_WORKER_LOCKS },
   );
   worker.on('error', (err) => o.logger.warn({ err: err.message }, 'decide worker error'));

@@ -1,5 +1,5 @@
 import {
-  QUEUE,
+  diagnoseJob,
   extendDeadline,
   type EventLog,
   type JobQueues,
@@ -10,7 +10,6 @@ import {
   type TaskVerdict,
 } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
-import { probeQueueFor } from '../scheduler/probe-scheduler.js';
 import { REESCALATE_AFTER_MS, shouldReescalate, type Escalator } from './escalator.js';
 
 export interface VerdictApplierOptions {
@@ -96,26 +95,18 @@ export class VerdictApplier {
         const { result } = v;
         if (stop) {
           const target = { taskId: t.id, runtime: t.runner!.runtime, pid: t.runner?.pid, pidStartTime: t.runner?.pidStartTime, host: t.runner?.host };
-          await this.o.queues.add(probeQueueFor(target), 'stop', { taskId: t.id, attempt: t.attempt, target, reason, seenAt: result.probedAt }, {
-            jobId: `stop-${t.id}-a${t.attempt}`,
-            attempts: 3,
-            backoff: { type: 'exponential', delay: 1000 },
-          });
+          await this.o.queues.enqueue('stop', { taskId: t.id, attempt: t.attempt, target, reason, seenAt: result.probedAt });
           return;
         }
-        await this.o.queues.add(
-          QUEUE.diagnose,
+        await this.o.queues.enqueue(
           'diagnose',
-          {
-            taskId: t.id,
-            attempt: t.attempt,
+          diagnoseJob(t, {
             reason,
             source: 'reaper',
             probe: { runtimeState: result.runtimeState, processState: result.processState, evidence: result.evidence, exitCode: result.exitCode, signal: result.signal },
             seenAt: result.probedAt,
             hint,
-          },
-          { jobId: `diag-${t.id}-a${t.attempt}` },
+          }),
         );
       },
     );

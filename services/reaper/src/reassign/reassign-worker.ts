@@ -1,6 +1,6 @@
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobSchemas, QUEUE, SHORT_WORKER_LOCKS, applyTransition, checkTransition, type EventLog, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
+import { QUEUE, SHORT_WORKER_LOCKS, applyTransition, checkTransition, startJobWorker, type EventLog, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 
 export interface ReassignWorkerOptions {
@@ -25,10 +25,9 @@ export interface ReassignWorkerOptions {
  */
 export function startReassignWorker(o: ReassignWorkerOptions): Worker {
   const clock = o.clock ?? Date.now;
-  const worker = new Worker(
+  const worker = startJobWorker(
     QUEUE.reassign,
-    async (job: Job, token?: string) => {
-      const { taskId, attempt } = JobSchemas.reassign.parse(job.data);
+    { reassign: async ({ taskId, attempt }, job, token) => {
       // Look again later without spending one of the job's attempts: the diagnoser has not yet
       // written FAILED (the job is made before that write), or an incident holds the scope.
       const later = async () => {
@@ -71,7 +70,7 @@ export function startReassignWorker(o: ReassignWorkerOptions): Worker {
       o.metrics.reassigned.inc({ outcome: 'reassigned' });
       await o.events.append({ type: 'reassign', taskId, reason: `attempt ${next.attempt} of ${next.maxRetries + 1} queued`, evidence: [] });
       return 'reassigned';
-    },
+    } },
     { connection: o.connection, prefix: o.keys.bullPrefix(), concurrency: 8, ...SHORT_WORKER_LOCKS },
   );
   worker.on('error', (err) => o.logger.warn({ err: err.message }, 'reassign worker error'));

@@ -1,4 +1,4 @@
-import { QUEUE, hostProbeQueue, queueSupervision, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
+import { probeQueueFor, queueSupervision, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
 import type { Redis } from 'ioredis';
 import { TAKE_DUE_PROBES } from './due-probes-script.js';
 import type { SupervisionChange, SupervisionTracker } from './supervision-tracker.js';
@@ -29,12 +29,6 @@ export interface TickStats {
   jobs: number;
   /** Due tasks whose probe queue nobody serves: not enqueued this tick. */
   unsupervised: number;
-}
-
-/** `process` and `tmux` runners can only be seen from their own host. */
-export function probeQueueFor(target: Pick<Target, 'runtime' | 'host'>): string {
-  const local = target.runtime.type === 'process' || target.runtime.type === 'tmux';
-  return local ? hostProbeQueue(target.host ?? 'unknown-host') : QUEUE.probe;
 }
 
 /**
@@ -111,13 +105,7 @@ export class ProbeScheduler {
       }
       for (let i = 0; i < targets.length; i += this.batchSize) {
         const batch = targets.slice(i, i + this.batchSize);
-        adds.push(
-          this.o.queues.add(queueName, 'probe', { round: now, targets: batch }, {
-            jobId: `r${now}-${i / this.batchSize}`,
-            removeOnComplete: true,
-            removeOnFail: { count: 100 },
-          }),
-        );
+        adds.push(this.o.queues.enqueue('probe', { round: now, targets: batch }, { batch: i / this.batchSize }));
       }
     }
     await Promise.all([...adds, changes.length ? this.o.supervision.apply(changes, now) : undefined]);
