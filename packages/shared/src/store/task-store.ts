@@ -162,6 +162,28 @@ export class TaskStore {
       .map((c) => c.id);
   }
 
+  /**
+   * How many IN_PROGRESS tasks nobody probes, and up to `limit` of them with the reason their
+   * supervision lapsed ('' for an entry this code did not write). One count, one scan: cheap
+   * enough for every /readyz.
+   */
+  async unsupervised(limit: number): Promise<{ count: number; tasks: Array<{ id: string; reason: string }> }> {
+    const count = await this.redis.hlen(this.keys.unsupervised());
+    if (count === 0) return { count, tasks: [] };
+    const [, flat] = await this.redis.hscan(this.keys.unsupervised(), '0', 'COUNT', limit);
+    const tasks: Array<{ id: string; reason: string }> = [];
+    for (let i = 0; i + 1 < flat.length && tasks.length < limit; i += 2) {
+      let reason = '';
+      try {
+        reason = (JSON.parse(flat[i + 1]!) as { reason?: string }).reason ?? '';
+      } catch {
+        // An entry this code did not write: named without its reason.
+      }
+      tasks.push({ id: flat[i]!, reason });
+    }
+    return { count, tasks };
+  }
+
   /** Attempts claimed in all under one fingerprint, across retries and continuations (counted by the claim's CAS). */
   async fingerprintAttempts(kind: string, dedupKey: string): Promise<number> {
     return Number(await this.redis.get(this.keys.fingerprintAttempts(kind, dedupKey)));

@@ -59,6 +59,23 @@ describe('the task store: indexes and counters read and written only through its
     expect(await core.store.idsPage('CANCELLED', 0, 10)).toEqual([ids[1]]);
   });
 
+  it('counts the unsupervised tasks and names up to the limit with their reasons', async () => {
+    expect(await core.store.unsupervised(20)).toEqual({ count: 0, tasks: [] });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { task } = await core.tasks.create({ kind: 'lapse' });
+      await core.store.mutate(task.id, (t, now) => decideClaim(t, claimBody('r'), now, 5, `h${i}`));
+      await core.store.mutate(task.id, (t, now) => ({ write: { ...t, supervision: { state: 'unsupervised', since: now, reason: `gone ${i}`, queue: 'probe-x' } } }));
+      ids.push(task.id);
+    }
+    const all = await core.store.unsupervised(20);
+    expect(all.count).toBe(3);
+    expect(all.tasks.sort((a, b) => a.id.localeCompare(b.id))).toEqual(ids.map((id, i) => ({ id, reason: `gone ${i}` })).sort((a, b) => a.id.localeCompare(b.id)));
+    const some = await core.store.unsupervised(2);
+    expect(some.count).toBe(3);
+    expect(some.tasks).toHaveLength(2);
+  });
+
   it('frees a fingerprint only while it still names the task it was read for', async () => {
     const first = await core.tasks.create({ kind: 'fix', dedupKey: 'd', idempotencyKey: 'idem-1' });
     expect(await core.store.idempotencyHolder('idem-1')).toBe(first.task.id);
