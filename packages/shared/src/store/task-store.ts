@@ -45,8 +45,8 @@ interface CasResult {
 /**
  * Tasks as JSON in one hash each, written only through one compare-and-set script: two replicas
  * racing on one task produce one write; the loser re-reads and finds the transition refused.
- * The store is closed: its Redis and its key names are its own, and every read of the task
- * indexes and counters is a method here, so no caller can write beside the CAS.
+ * The store is closed: its Redis and its key names are its own, and every read or write of the
+ * task indexes, guards and counters is a method here, so none can drift from the CAS's view.
  */
 export class TaskStore {
   readonly clock: Clock;
