@@ -68,7 +68,7 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
       const provisional = draft.diagnosis('fail');
       const crashType = provisional.crashType;
       const remedy = REMEDIES[crashType];
-      const fpAttempts = task.dedupKey ? Number(await o.store.redis.get(o.keys.fingerprintAttempts(task.kind, task.dedupKey))) : 0;
+      const fpAttempts = task.dedupKey ? await o.store.fingerprintAttempts(task.kind, task.dedupKey) : 0;
       const fpCap = o.maxFingerprintAttempts ?? 3;
       const outcome =
         fpAttempts >= fpCap

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
@@ -12,6 +13,14 @@ export class LuaScript {
 
   constructor(readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /**
+   * A script kept in its own `.lua` file beside the module that runs it, read once at module load:
+   * the file's header names every KEYS and ARGV, and a Lua file can be read (and linted) as Lua.
+   */
+  static fromFile(url: URL): LuaScript {
+    return new LuaScript(readFileSync(url, 'utf8'));
   }
 
   async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {

@@ -1,46 +1,4 @@
 import { LuaScript } from '../redis/lua-script.js';
 
-/**
- * Writes a task only if its revision is still the one that was read, and applies the index
- * operations in the same step. Guards are keys that must not exist yet (idempotency keys,
- * fingerprints): when one does, nothing is written and its value is returned.
- *
- * KEYS[1] task hash; KEYS[2..] index and guard keys (all in the same hash tag).
- * ARGV[1] expected rev ('' = the task must not exist); ARGV[2] task json;
- * ARGV[3] JSON [[opName, keyIndex, a, b], ...]; ARGV[4] JSON [keyIndex, ...] guards.
- * Returns {1, newRev} written; {0, currentRev} revision moved; {2, guardValue} guard taken.
- */
-export const CAS_WRITE = new LuaScript(`
-local rev = redis.call('HGET', KEYS[1], 'rev')
-if ARGV[1] == '' then
-  if rev then return {0, rev} end
-elseif rev ~= ARGV[1] then
-  return {0, rev or ''}
-end
-local guards = cjson.decode(ARGV[4])
-for _, g in ipairs(guards) do
-  local v = redis.call('GET', KEYS[g])
-  if v then return {2, v} end
-end
-for _, g in ipairs(guards) do
-  redis.call('SET', KEYS[g], ARGV[5])
-end
-local newRev = tostring((tonumber(rev) or 0) + 1)
-redis.call('HSET', KEYS[1], 'json', ARGV[2], 'rev', newRev, 'id', ARGV[5])
-local ops = cjson.decode(ARGV[3])
-for _, op in ipairs(ops) do
-  local name, key = op[1], KEYS[op[2]]
-  if name == 'zadd' then
-    redis.call('ZADD', key, op[3], op[4])
-  elseif name == 'zrem' then
-    redis.call('ZREM', key, op[3])
-  elseif name == 'sadd' then
-    redis.call('SADD', key, op[3])
-  elseif name == 'hset' then
-    redis.call('HSET', key, op[3], op[4])
-  elseif name == 'hdel' then
-    redis.call('HDEL', key, op[3])
-  end
-end
-return {1, newRev}
-`);
+/** The one compare-and-set write every task change goes through; KEYS and ARGV are in its header. */
+export const CAS_WRITE = LuaScript.fromFile(new URL('./cas-write.lua', import.meta.url));

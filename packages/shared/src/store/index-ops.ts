@@ -2,13 +2,14 @@ import type { Keys } from '../redis/keys.js';
 import type { ProbeTargetJob } from '../queues/catalog.js';
 import type { Task } from '../schemas/task.js';
 
-/** One index change, applied by the CAS script in the same atomic step as the task write. */
+/** One index or counter change, applied by the CAS script in the same atomic step as the task write. */
 export type IndexOp =
   | { op: 'zadd'; key: string; score: number; member: string }
   | { op: 'zrem'; key: string; member: string }
   | { op: 'sadd'; key: string; member: string }
   | { op: 'hset'; key: string; field: string; value: string }
-  | { op: 'hdel'; key: string; field: string };
+  | { op: 'hdel'; key: string; field: string }
+  | { op: 'incr'; key: string };
 
 /**
  * The index changes that follow from a task going from `before` to `after`. Derived, never
@@ -29,6 +30,11 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     ops.push({ op: 'zadd', key: keys.claimable(after.kind), score: Math.max(now, after.healHint?.notBefore ?? 0), member: id });
   } else if (wasClaimable && !isClaimable) {
     ops.push({ op: 'zrem', key: keys.claimable(before.kind), member: id });
+  }
+  // A claim (the one way out of ASSIGNED into IN_PROGRESS) spends one of its fingerprint's
+  // attempts, counted in the claim's own write: no crash can land between the two.
+  if (wasClaimable && after.status === 'IN_PROGRESS' && after.dedupKey) {
+    ops.push({ op: 'incr', key: keys.fingerprintAttempts(after.kind, after.dedupKey) });
   }
   const probing = (t: Task | undefined) => t?.status === 'IN_PROGRESS' && !t.reap;
   if (probing(after)) {

@@ -6,6 +6,7 @@ import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Keys } from '../redis/keys.js';
 import { TaskSchema, type Task, type TaskStatus } from '../schemas/task.js';
+import { LuaScript } from '../redis/lua-script.js';
 import { CAS_WRITE } from './cas-script.js';
 import { indexOpsFor, type IndexOp } from './index-ops.js';
 import { TaskDecoder } from './task-decoder.js';
@@ -27,6 +28,15 @@ export interface TaskStoreOptions {
   clock?: Clock;
 }
 
+/** What must not be taken yet for an insert to go ahead: the producer's idempotency key, the task's fingerprint. */
+export interface InsertGuards {
+  idempotencyKey?: string;
+  /** The fingerprint is (the task's kind, this key). */
+  dedupKey?: string;
+}
+
+const COMPARE_AND_DELETE = LuaScript.fromFile(new URL('./compare-and-delete.lua', import.meta.url));
+
 interface CasResult {
   outcome: 'written' | 'moved' | 'guarded';
   value: string;
@@ -35,6 +45,8 @@ interface CasResult {
 /**
  * Tasks as JSON in one hash each, written only through one compare-and-set script: two replicas
  * racing on one task produce one write; the loser re-reads and finds the transition refused.
+ * The store is closed: its Redis and its key names are its own, and every read or write of the
+ * task indexes, guards and counters is a method here, so none can drift from the CAS's view.
  */
 export class TaskStore {
   readonly clock: Clock;
@@ -42,8 +54,8 @@ export class TaskStore {
   private readonly decoder: TaskDecoder;
 
   constructor(
-    readonly redis: Redis,
-    readonly keys: Keys,
+    private readonly redis: Redis,
+    private readonly keys: Keys,
     options: TaskStoreOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
@@ -82,7 +94,10 @@ export class TaskStore {
    * Inserts a new task unless one of `guardKeys` already names a task: then nothing is written
    * and the existing id is returned (idempotency keys, dedup fingerprints).
    */
-  async insert(task: Task, guardKeys: string[] = []): Promise<{ created: true; task: Task } | { created: false; existingId: string }> {
+  async insert(task: Task, guards: InsertGuards = {}): Promise<{ created: true; task: Task } | { created: false; existingId: string }> {
+    const guardKeys: string[] = [];
+    if (guards.idempotencyKey) guardKeys.push(this.keys.idempotency(guards.idempotencyKey));
+    if (guards.dedupKey) guardKeys.push(this.keys.fingerprint(task.kind, guards.dedupKey));
     const result = await this.cas(task.id, '', task, indexOpsFor(this.keys, undefined, task, this.clock()), guardKeys);
     if (result.outcome === 'written') return { created: true, task };
     if (result.outcome === 'guarded') return { created: false, existingId: result.value };
@@ -119,10 +134,72 @@ export class TaskStore {
     });
   }
 
-  /** A page of ids from one of the task ZSETs. */
-  async idsIn(key: string, offset: number, count: number, newestFirst = true): Promise<string[]> {
-    const stop = offset + count - 1;
-    return newestFirst ? this.redis.zrevrange(key, offset, stop) : this.redis.zrange(key, String(offset), String(stop));
+  /** A page of task ids, newest first: of one status (by when they entered it), or of all tasks (by creation). */
+  async idsPage(status: TaskStatus | undefined, offset: number, count: number): Promise<string[]> {
+    return this.redis.zrevrange(status ? this.keys.status(status) : this.keys.allTasks(), offset, offset + count - 1);
+  }
+
+  /** Every kind that has ever had claimable work: where a claim that names no kinds looks. */
+  async claimableKinds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.kinds());
+  }
+
+  /** Up to `limit` ids of tasks of the given kinds claimable now (past any heal hint's notBefore), oldest first. */
+  async oldestClaimable(kinds: readonly string[], limit: number): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const now = String(this.clock());
+    const pipeline = this.redis.pipeline();
+    for (const kind of kinds) pipeline.zrangebyscore(this.keys.claimable(kind), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const results = (await pipeline.exec()) ?? [];
+    const found: Array<{ id: string; score: number }> = [];
+    for (const [err, value] of results) {
+      const flat = err ? [] : (value as string[]);
+      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    }
+    return found
+      .sort((a, b) => a.score - b.score)
+      .slice(0, limit)
+      .map((c) => c.id);
+  }
+
+  /**
+   * How many IN_PROGRESS tasks nobody probes, and up to `limit` of them with the reason their
+   * supervision lapsed ('' for an entry this code did not write). One count, one scan: cheap
+   * enough for every /readyz.
+   */
+  async unsupervised(limit: number): Promise<{ count: number; tasks: Array<{ id: string; reason: string }> }> {
+    const count = await this.redis.hlen(this.keys.unsupervised());
+    if (count === 0) return { count, tasks: [] };
+    const [, flat] = await this.redis.hscan(this.keys.unsupervised(), '0', 'COUNT', limit);
+    const tasks: Array<{ id: string; reason: string }> = [];
+    for (let i = 0; i + 1 < flat.length && tasks.length < limit; i += 2) {
+      let reason = '';
+      try {
+        reason = (JSON.parse(flat[i + 1]!) as { reason?: string }).reason ?? '';
+      } catch {
+        // An entry this code did not write: named without its reason.
+      }
+      tasks.push({ id: flat[i]!, reason });
+    }
+    return { count, tasks };
+  }
+
+  /** Attempts claimed in all under one fingerprint, across retries and continuations (counted by the claim's CAS). */
+  async fingerprintAttempts(kind: string, dedupKey: string): Promise<number> {
+    return Number(await this.redis.get(this.keys.fingerprintAttempts(kind, dedupKey)));
+  }
+
+  /** The id of the task an idempotency key was first used for; null when it is unused. */
+  async idempotencyHolder(idempotencyKey: string): Promise<string | null> {
+    return this.redis.get(this.keys.idempotency(idempotencyKey));
+  }
+
+  /**
+   * Frees a fingerprint for a new task, only while it still names `heldBy`: a task inserted under
+   * it since (by another replica) keeps it. True when this call freed it.
+   */
+  async releaseFingerprint(kind: string, dedupKey: string, heldBy: string): Promise<boolean> {
+    return (await COMPARE_AND_DELETE.run(this.redis, [this.keys.fingerprint(kind, dedupKey)], [heldBy])) === 1;
   }
 
   private async cas(id: string, expectedRev: string, task: Task, ops: IndexOp[], guardKeys: string[]): Promise<CasResult> {
@@ -140,6 +217,8 @@ export class TaskStore {
           return ['hset', indexOf(o.key), o.field, o.value];
         case 'hdel':
           return ['hdel', indexOf(o.key), o.field];
+        case 'incr':
+          return ['incr', indexOf(o.key)];
         default:
           return [o.op, indexOf(o.key), o.member];
       }

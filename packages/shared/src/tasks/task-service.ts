@@ -7,7 +7,6 @@ import { QUEUE, diagnoseJob, taskJobId } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody } from '../schemas/api.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
-import { LuaScript } from '../redis/lua-script.js';
 import type { LogStore } from '../store/log-store.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -36,9 +35,6 @@ export interface CreateResult {
   task: Pick<Task, 'id' | 'status'>;
   created: boolean;
 }
-
-const COMPARE_AND_DELETE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
-
 
 const MAX_CLAIM_TRIES = 100;
 /** How many of the oldest claimable tasks a claim that lost a race picks from. */
@@ -79,7 +75,6 @@ export class TaskService {
 
   async create(body: CreateTaskBody, extra: Partial<Task> = {}): Promise<CreateResult> {
     const { store } = this;
-    const keys = store.keys;
     const now = store.clock();
     const id = store.newId();
     const task: Task = {
@@ -101,16 +96,14 @@ export class TaskService {
       updatedAt: now,
       ...extra,
     };
-    const guards: string[] = [];
-    if (body.idempotencyKey) guards.push(keys.idempotency(body.idempotencyKey));
-    if (body.dedupKey) guards.push(keys.fingerprint(body.kind, body.dedupKey));
+    const guards = { idempotencyKey: body.idempotencyKey, dedupKey: body.dedupKey };
     let result = await store.insert(task, guards);
     if (!result.created && body.dedupKey) {
       // A fingerprint admits a new task once its last one ended for good (not open, not completed).
       const existing = await store.get(result.existingId);
-      const idemHolder = body.idempotencyKey ? await store.redis.get(keys.idempotency(body.idempotencyKey)) : null;
+      const idemHolder = body.idempotencyKey ? await store.idempotencyHolder(body.idempotencyKey) : null;
       if (existing && idemHolder === null && endedForGood(existing)) {
-        await COMPARE_AND_DELETE.run(store.redis, [keys.fingerprint(body.kind, body.dedupKey)], [existing.id]);
+        await store.releaseFingerprint(body.kind, body.dedupKey, existing.id);
         result = await store.insert(task, guards);
       }
     }
@@ -136,12 +129,12 @@ export class TaskService {
     // 32 random bytes: unguessable, and only its hash is written.
     const lease = randomBytes(32).toString('base64url');
     const leaseHash = hashLease(lease);
-    const kinds = claim.kinds?.length ? claim.kinds : await store.redis.smembers(store.keys.kinds());
+    const kinds = claim.kinds?.length ? claim.kinds : await store.claimableKinds();
     for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
       // Uncontended, the oldest. Once a race for it is lost, a random one of the oldest few:
       // many runners claiming at once would otherwise all race for the same task, round after
       // round, and most would give up with work still waiting.
-      const candidates = await this.claimable(kinds, tries === 0 ? 1 : CLAIM_SPREAD);
+      const candidates = await store.oldestClaimable(kinds, tries === 0 ? 1 : CLAIM_SPREAD);
       if (candidates.length === 0) return undefined;
       const candidate = candidates[Math.floor(Math.random() * candidates.length)]!;
       const current = await store.get(candidate);
@@ -150,7 +143,6 @@ export class TaskService {
       try {
         const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge, leaseHash));
         await this.queues.queue(QUEUE.tasks).remove(taskJobId(claimed.id, claimed.attempt)).catch(() => 0);
-        if (claimed.dedupKey) await store.redis.incr(store.keys.fingerprintAttempts(claimed.kind, claimed.dedupKey));
         return { ...claimed, lease };
       } catch (err) {
         if ((err as Error).name === 'ConflictError' || (err as Error).name === 'NotFoundError') continue;
@@ -158,25 +150,6 @@ export class TaskService {
       }
     }
     throw new ConflictError('too many runners are claiming at once; try again', 'contention');
-  }
-
-  /** Up to `limit` claimable task ids of the given kinds, oldest first. */
-  private async claimable(kinds: string[], limit: number): Promise<string[]> {
-    if (kinds.length === 0) return [];
-    const { store } = this;
-    const now = String(store.clock());
-    const pipeline = store.redis.pipeline();
-    for (const kind of kinds) pipeline.zrangebyscore(store.keys.claimable(kind), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
-    const results = (await pipeline.exec()) ?? [];
-    const found: Array<{ id: string; score: number }> = [];
-    for (const [err, value] of results) {
-      const flat = err ? [] : (value as string[]);
-      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ id: flat[i]!, score: Number(flat[i + 1]) });
-    }
-    return found
-      .sort((a, b) => a.score - b.score)
-      .slice(0, limit)
-      .map((c) => c.id);
   }
 
   async heartbeat(id: string, body: HeartbeatBody): Promise<Task> {
@@ -231,12 +204,11 @@ export class TaskService {
 
   async list(query: { status?: TaskStatus; kind?: string; limit: number }): Promise<Task[]> {
     const { store } = this;
-    const key = query.status ? store.keys.status(query.status) : store.keys.allTasks();
     const out: Task[] = [];
     const page = Math.max(query.limit, 100);
     // Kind is filtered while paging so a rare kind still fills its page; bounded to keep a request cheap.
     for (let offset = 0; out.length < query.limit && offset < 50_000; offset += page) {
-      const ids = await store.idsIn(key, offset, page);
+      const ids = await store.idsPage(query.status, offset, page);
       if (ids.length === 0) break;
       for (const task of await store.getMany(ids)) {
         if (query.kind && task.kind !== query.kind) continue;

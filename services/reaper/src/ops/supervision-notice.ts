@@ -1,5 +1,4 @@
-import type { Keys } from '@smart-reap/shared';
-import type { Redis } from 'ioredis';
+import type { TaskStore } from '@smart-reap/shared';
 import type { ReadinessCheck } from './readiness.js';
 
 /** Tasks named in the notice; the gauge has the full count. */
@@ -9,21 +8,11 @@ const NAMED = 20;
  * The `/readyz` notice for tasks nobody probes (their host's prober is gone, or their probe queue is
  * paused). A notice, not a problem: restarting reaper replicas would not bring a prober back.
  */
-export function unsupervisedNotice(redis: Redis, keys: Keys): ReadinessCheck {
+export function unsupervisedNotice(store: TaskStore): ReadinessCheck {
   return async () => {
-    const count = await redis.hlen(keys.unsupervised());
+    const { count, tasks } = await store.unsupervised(NAMED);
     if (count === 0) return undefined;
-    const [, flat] = await redis.hscan(keys.unsupervised(), '0', 'COUNT', NAMED);
-    const named: string[] = [];
-    for (let i = 0; i + 1 < flat.length && named.length < NAMED; i += 2) {
-      let reason = '';
-      try {
-        reason = (JSON.parse(flat[i + 1]!) as { reason?: string }).reason ?? '';
-      } catch {
-        // An entry this code did not write: named without its reason.
-      }
-      named.push(`${flat[i]}${reason ? ` (${reason})` : ''}`);
-    }
+    const named = tasks.map((t) => `${t.id}${t.reason ? ` (${t.reason})` : ''}`);
     const more = count > named.length ? `; and ${count - named.length} more` : '';
     return `${count} task${count === 1 ? '' : 's'} unsupervised, not reaped while it lasts: ${named.join('; ')}${more}`;
   };

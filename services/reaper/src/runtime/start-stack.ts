@@ -152,7 +152,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     });
     board = createQueueBoard(core.queues, { write: config.BOARD_WRITE });
     registerGlobalGauges(registry, core.redis, core.keys, core.queues, core.incidents);
-    readiness.addNotice(unsupervisedNotice(core.redis, core.keys));
+    readiness.addNotice(unsupervisedNotice(core.store));
     const b = board;
     closables.push({ name: 'board', close: async () => b.stop() });
     const s = scheduler;

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decideClaim, type ClaimBody } from '@smart-reap/shared';
+import { createTestCore } from '../../../../test/support/test-core.js';
+
+type TestCore = Awaited<ReturnType<typeof createTestCore>>;
+const claimBody = (runnerId: string, kinds?: string[]): ClaimBody => ({ runnerId, kinds, runtime: { type: 'heartbeat', ref: '' } });
+
+describe('the task store: indexes and counters read and written only through its methods', () => {
+  let core: TestCore;
+  beforeEach(async () => {
+    core = await createTestCore();
+  });
+  afterEach(async () => {
+    await core.dispose();
+  });
+
+  it("counts a fingerprint's attempt in the claim's compare-and-set write itself", async () => {
+    const { task } = await core.tasks.create({ kind: 'fix', dedupKey: 'issue-42' });
+    expect(await core.store.fingerprintAttempts('fix', 'issue-42')).toBe(0);
+    // The store's own write, with no service around it: the count cannot come from a second step.
+    await core.store.mutate(task.id, (t, now) => decideClaim(t, claimBody('r1'), now, 5, 'lease-hash'));
+    expect(await core.store.fingerprintAttempts('fix', 'issue-42')).toBe(1);
+    // A refused claim writes nothing, the count included.
+    await expect(core.store.mutate(task.id, (t, now) => decideClaim(t, claimBody('r2'), now, 5, 'other'))).rejects.toThrow();
+    expect(await core.store.fingerprintAttempts('fix', 'issue-42')).toBe(1);
+  });
+
+  it('counts one attempt per claim however many runners race for it', async () => {
+    await core.tasks.create({ kind: 'fix', dedupKey: 'issue-7' });
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((r) => core.tasks.claim(claimBody(r, ['fix']))));
+    expect(results.filter((t) => t !== undefined)).toHaveLength(1);
+    expect(await core.store.fingerprintAttempts('fix', 'issue-7')).toBe(1);
+  });
+
+  it('lists the claimable tasks of the asked kinds oldest first, up to the limit, and not before their notBefore', async () => {
+    const a = await core.tasks.create({ kind: 'k1' });
+    await new Promise((r) => setTimeout(r, 3));
+    const b = await core.tasks.create({ kind: 'k2' });
+    await new Promise((r) => setTimeout(r, 3));
+    const c = await core.tasks.create({ kind: 'k1' });
+    await core.tasks.create({ kind: 'k3' }, { healHint: { notBefore: Date.now() + 60_000 } });
+    expect(await core.store.oldestClaimable(['k2', 'k1'], 10)).toEqual([a.task.id, b.task.id, c.task.id]);
+    expect(await core.store.oldestClaimable(['k2', 'k1'], 2)).toEqual([a.task.id, b.task.id]);
+    expect(await core.store.oldestClaimable(['k3'], 10)).toEqual([]);
+    expect(await core.store.oldestClaimable([], 10)).toEqual([]);
+    expect((await core.store.claimableKinds()).sort()).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('pages ids newest first, of one status or of all', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await core.tasks.create({ kind: 'page' })).task.id);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    await core.tasks.cancel(ids[1]!);
+    expect(await core.store.idsPage(undefined, 0, 10)).toEqual([...ids].reverse());
+    expect(await core.store.idsPage(undefined, 1, 1)).toEqual([ids[1]]);
+    expect(await core.store.idsPage('ASSIGNED', 0, 10)).toEqual([ids[2], ids[0]]);
+    expect(await core.store.idsPage('CANCELLED', 0, 10)).toEqual([ids[1]]);
+  });
+
+  it('counts the unsupervised tasks and names up to the limit with their reasons', async () => {
+    expect(await core.store.unsupervised(20)).toEqual({ count: 0, tasks: [] });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { task } = await core.tasks.create({ kind: 'lapse' });
+      await core.store.mutate(task.id, (t, now) => decideClaim(t, claimBody('r'), now, 5, `h${i}`));
+      await core.store.mutate(task.id, (t, now) => ({ write: { ...t, supervision: { state: 'unsupervised', since: now, reason: `gone ${i}`, queue: 'probe-x' } } }));
+      ids.push(task.id);
+    }
+    const all = await core.store.unsupervised(20);
+    expect(all.count).toBe(3);
+    expect(all.tasks.sort((a, b) => a.id.localeCompare(b.id))).toEqual(ids.map((id, i) => ({ id, reason: `gone ${i}` })).sort((a, b) => a.id.localeCompare(b.id)));
+    const some = await core.store.unsupervised(2);
+    expect(some.count).toBe(3);
+    expect(some.tasks).toHaveLength(2);
+  });
+
+  it('frees a fingerprint only while it still names the task it was read for', async () => {
+    const first = await core.tasks.create({ kind: 'fix', dedupKey: 'd', idempotencyKey: 'idem-1' });
+    expect(await core.store.idempotencyHolder('idem-1')).toBe(first.task.id);
+    expect(await core.store.idempotencyHolder('idem-unused')).toBeNull();
+    expect(await core.store.releaseFingerprint('fix', 'd', 'someone-else')).toBe(false);
+    expect((await core.tasks.create({ kind: 'fix', dedupKey: 'd' })).created).toBe(false);
+    expect(await core.store.releaseFingerprint('fix', 'd', first.task.id)).toBe(true);
+    expect((await core.tasks.create({ kind: 'fix', dedupKey: 'd' })).created).toBe(true);
+  });
+});
