@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
@@ -161,7 +162,7 @@ export class TaskService {
         if (claimed.dedupKey) await store.redis.incr(store.keys.fingerprintAttempts(claimed.kind, claimed.dedupKey));
         return { ...claimed, lease };
       } catch (err) {
-        if ((err as Error).name === 'ConflictError' || (err as Error).name === 'NotFoundError') continue;
+        if (err instanceof ConflictError || err instanceof NotFoundError) continue;
         throw err;
       }
     }
