@@ -22,11 +22,11 @@ export interface TaskServiceOptions {
   maxAgeFor: (task: Task) => Promise<number>;
   /** Redacts secrets from a batch of log lines (joined by newlines) before they are stored. Default: `redact`. */
   redactLine?: (line: string) => string;
-  /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
+  /** Called after a completion was written (learning, incident healing); errors are the caller's to log. Default: none. */
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
   /** Checks and completes a claim before any task is taken (its runner's host); throws InvalidFieldError to refuse it. Default: as given. */
   resolveClaim?: (claim: ClaimBody) => Promise<ClaimBody>;
-  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). */
+  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). Default: none. */
   checkClaim?: (claim: ClaimBody) => Promise<void>;
 }
 
