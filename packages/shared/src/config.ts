@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { unsafeBindReason } from './domain/bind-address.js';
+import { ConfigError } from './errors/config-error.js';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
@@ -76,10 +77,6 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Empty strings count as unset, so `FOO=` in a compose file falls back to the default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {

@@ -84,7 +84,7 @@ export function createCore(options: CoreOptions): Core {
     queues,
     maxAgeFor,
     redactLine: options.redactLine,
-    resolveClaim: claimHostResolver(probers, options.clock ?? Date.now),
+    resolveClaim: claimHostResolver(probers, store.clock),
     checkClaim: claimGuard(config),
     onCompleted: [
       (t, now) => kindStats.recordCompletion(t, now, outputLength(t.output)),

@@ -34,15 +34,19 @@ export interface DiagnoseWorkerOptions {
   metrics: DiagnoserMetrics;
   logger: Logger;
   config: Pick<Config, 'RESUME_MIN_RATIO' | 'BACKOFF_BASE_MS'>;
+  /** Where deaths are counted per scope, to open incidents. Default: none are counted. */
   incidents?: IncidentTracker;
   /** Attempts in all that one fingerprint may take across retries and continuations (DESIGN §8). Default 3. */
   maxFingerprintAttempts?: number;
   /** The median output length of the kind's completed tasks, to measure partial output against. */
   medianOutputChars?: (kind: string) => Promise<number | undefined>;
+  /** Default Date.now. */
   clock?: () => number;
+  /** The jitter of backoff delays. Default Math.random. */
   random?: () => number;
   /** Budget to read a log tail from any one source. Default 5000 ms. */
   readTimeoutMs?: number;
+  /** Deaths diagnosed at once. Default 8. */
   concurrency?: number;
 }
 

@@ -8,6 +8,7 @@ import {
   type TaskService,
   type TaskStore,
 } from '@smart-reap/shared';
+import { ConflictError } from '@smart-reap/shared';
 
 export interface RecoveryApplierOptions {
   store: TaskStore;
@@ -84,7 +85,7 @@ export class RecoveryApplier {
       );
     } catch (err) {
       // Another replica made it between our read and our insert: that one stands.
-      if ((err as Error).name !== 'ConflictError') throw err;
+      if (!(err instanceof ConflictError)) throw err;
     }
   }
 }

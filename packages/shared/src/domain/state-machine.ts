@@ -38,7 +38,3 @@ export function checkTransition(from: TaskStatus, to: TaskStatus, facts: Transit
 export function isTerminal(status: TaskStatus): boolean {
   return ALLOWED[status].length === 0;
 }
-
-export function allowedTargets(from: TaskStatus): readonly TaskStatus[] {
-  return ALLOWED[from];
-}

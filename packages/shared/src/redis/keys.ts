@@ -58,9 +58,6 @@ export class Keys {
   events(): string {
     return `${this.tag}:events`;
   }
-  lease(name: string): string {
-    return `${this.tag}:lease:${name}`;
-  }
   kindStats(kind: string): string {
     return `${this.tag}:kind-durations:${kind}`;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
@@ -20,11 +21,11 @@ export interface TaskServiceOptions {
   maxAgeFor: (task: Task) => Promise<number>;
   /** Redacts secrets from a batch of log lines (joined by newlines) before they are stored. Default: `redact`. */
   redactLine?: (line: string) => string;
-  /** Called after a completion was written (learning, incident healing); errors are the caller's to log. */
+  /** Called after a completion was written (learning, incident healing); errors are the caller's to log. Default: none. */
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
   /** Checks and completes a claim before any task is taken (its runner's host); throws InvalidFieldError to refuse it. Default: as given. */
   resolveClaim?: (claim: ClaimBody) => Promise<ClaimBody>;
-  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). */
+  /** Refuses a claim before it takes a task (throws, e.g. InvalidFieldError for a logRef outside LOG_ROOTS). Default: none. */
   checkClaim?: (claim: ClaimBody) => Promise<void>;
 }
 
@@ -145,7 +146,7 @@ export class TaskService {
         await this.queues.queue(QUEUE.tasks).remove(taskJobId(claimed.id, claimed.attempt)).catch(() => 0);
         return { ...claimed, lease };
       } catch (err) {
-        if ((err as Error).name === 'ConflictError' || (err as Error).name === 'NotFoundError') continue;
+        if (err instanceof ConflictError || err instanceof NotFoundError) continue;
         throw err;
       }
     }

@@ -1,8 +1,8 @@
-import type { ProbeAdapter, ProbeContext, ProbeResult, ProbeTarget } from '@smart-reap/shared';
+import { isAbortOrTimeout, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
 import { apiErrorCode, type PodApi } from '../kubernetes/pod-api.js';
 import { podProcessAxis, podRuntimeAxis } from '../kubernetes/pod-axes.js';
 import { parsePodRef, type PodRef } from '../kubernetes/pod-ref.js';
-import { errorMessage, isAbortError, unknownResult } from './probe-results.js';
+import { errorMessage, unknownResult } from './probe-results.js';
 
 /**
  * A runner in a Kubernetes pod (ref `namespace/pod[/container]`), read through the API: runtime
@@ -35,7 +35,7 @@ export class KubernetesProbeAdapter implements ProbeAdapter {
       };
     } catch (err) {
       if (apiErrorCode(err) === 404) return { runtimeState: 'dead', processState: 'dead', evidence: [`${name} not found (404): deleted or never existed`] };
-      if (isAbortError(err)) return unknownResult(`reading ${name} aborted: no answer within the probe budget`);
+      if (isAbortOrTimeout(err)) return unknownResult(`reading ${name} aborted: no answer within the probe budget`);
       const code = apiErrorCode(err);
       return unknownResult(`reading ${name} failed${code ? ` (HTTP ${code})` : ''}: ${errorMessage(err).split('\n')[0]}`);
     }

@@ -10,6 +10,3 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
-}

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { TmuxCommandError } from './tmux-command-error.js';
-import { socketArgs, type TmuxRef } from '@smart-reap/shared';
+import { isAbort, socketArgs, type TmuxRef } from '@smart-reap/shared';
 
 export interface TmuxOptions {
   /** The tmux binary. Default `tmux` from PATH. */
@@ -58,7 +58,7 @@ export class TmuxClient {
     return new Promise((resolve, reject) => {
       execFile(bin, [...socketArgs(ref, this.o.socketName), ...args], { signal, encoding: 'utf8' }, (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
-        if (err.name === 'AbortError') return reject(err);
+        if (isAbort(err)) return reject(err);
         if (err.code === 'ENOENT') return reject(new TmuxCommandError(`tmux not found (${bin})`));
         const message = stderr.trim() || err.message;
         if (ABSENT.some((re) => re.test(message))) return resolve('absent');

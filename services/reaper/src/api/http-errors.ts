@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { ConflictError, ForbiddenError, InvalidFieldError, NotFoundError, type Logger } from '@smart-reap/shared';
+import { ConflictError, ForbiddenError, InvalidFieldError, isStoreUnavailable, NotFoundError, type Logger } from '@smart-reap/shared';
 
 export interface FieldIssue {
   field: string;
@@ -44,7 +44,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: (err as Error).message, issues: [{ field: '(body)', reason: (err as Error).message }] });
       return;
     }
-    if (name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(String((err as Error)?.message))) {
+    if (isStoreUnavailable(err)) {
       res.status(503).json({ error: 'store unavailable; nothing was changed, try again' });
       return;
     }

@@ -14,6 +14,7 @@ export interface DecideWorkerOptions {
   metrics: ReaperMetrics;
   logger: Logger;
   config: Pick<Config, 'HEARTBEAT_GRACE_MS' | 'MAX_EXTENSIONS' | 'MASS_DEATH_HOLD_MS'>;
+  /** Default Date.now. */
   clock?: () => number;
   /** Rounds decided at once. Default 4. */
   concurrency?: number;

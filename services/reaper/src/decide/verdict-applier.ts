@@ -9,6 +9,7 @@ import {
   type TaskStore,
   type TaskVerdict,
 } from '@smart-reap/shared';
+import { NotFoundError } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 import { REESCALATE_AFTER_MS, shouldReescalate, type Escalator } from './escalator.js';
 
@@ -150,7 +151,7 @@ export class VerdictApplier {
       });
       return wrote ? task : undefined;
     } catch (err) {
-      if ((err as Error).name === 'NotFoundError') return undefined;
+      if (err instanceof NotFoundError) return undefined;
       throw err;
     }
   }

@@ -16,6 +16,7 @@ export interface ReassignWorkerOptions {
   paused?: (task: Task) => Promise<string | undefined>;
   /** How long a paused or early job waits before it looks again. Default 1000 ms. */
   recheckMs?: number;
+  /** Default Date.now. */
   clock?: () => number;
 }
 

@@ -1,11 +1,12 @@
-import { RunnerApiError } from '@smart-reap/shared';
+import { isTimeout, RunnerApiError } from '@smart-reap/shared';
 
 /** One line for a person: what the API answered, or why it could not be reached. */
 export function describeApiFailure(err: unknown, apiUrl: string): string {
   if (err instanceof RunnerApiError) return `the API answered ${err.status}: ${err.serverMessage}`;
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return `the API at ${apiUrl} did not answer in time`;
-  if (e?.name === 'TypeError' && e.cause) return `cannot reach the API at ${apiUrl} (${e.cause.code ?? e.cause.message ?? 'network error'})`;
+  if (isTimeout(err)) return `the API at ${apiUrl} did not answer in time`;
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  // fetch reports an unreachable server as a TypeError whose cause is the socket's error.
+  if (err instanceof TypeError && e.cause) return `cannot reach the API at ${apiUrl} (${e.cause.code ?? e.cause.message ?? 'network error'})`;
   return `${e?.message ?? String(err)}`;
 }
 

@@ -43,6 +43,22 @@ export interface RunCommandOptions {
   forwardSignals?: NodeJS.Signals[];
 }
 
+/** RunCommandOptions with every default applied, once: what the wrapper reads. */
+type RunSettings = RunCommandOptions & Required<Pick<RunCommandOptions, 'wait' | 'heartbeatMs' | 'pollMs' | 'killGraceMs' | 'followMs' | 'env' | 'forwardSignals'>>;
+
+function runSettings(o: RunCommandOptions): RunSettings {
+  return {
+    ...o,
+    wait: o.wait ?? false,
+    heartbeatMs: o.heartbeatMs ?? 30_000,
+    pollMs: o.pollMs ?? 5000,
+    killGraceMs: o.killGraceMs ?? 10_000,
+    followMs: o.followMs ?? 100,
+    env: o.env ?? process.env,
+    forwardSignals: o.forwardSignals ?? ['SIGINT', 'SIGTERM'],
+  };
+}
+
 /** Output still buffered at exit gets this long to reach the API before the report goes out anyway. */
 const FINAL_LOG_FLUSH_MS = 5000;
 
@@ -58,14 +74,15 @@ const FINAL_LOG_FLUSH_MS = 5000;
  * "process dead" (no reporter is left to wait for), and the diagnosis reads what the log got
  * before the wrapper died.
  */
-export async function runCommand(o: RunCommandOptions): Promise<number> {
-  const signals = o.forwardSignals ?? ['SIGINT', 'SIGTERM'];
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const o = runSettings(options);
+  const signals = o.forwardSignals;
   const runDir = new RunDir();
   let held: HeldCommand;
   try {
     const outputs = runDir.openOutputs();
     try {
-      held = spawnHeld({ command: o.command, args: o.args, stdoutFd: outputs.stdoutFd, stderrFd: outputs.stderrFd, env: o.env ?? process.env, envFile: runDir.envPath });
+      held = spawnHeld({ command: o.command, args: o.args, stdoutFd: outputs.stdoutFd, stderrFd: outputs.stderrFd, env: o.env, envFile: runDir.envPath });
     } finally {
       outputs.close();
     }
@@ -98,7 +115,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     const lease = client.leaseOf(task.id) ?? '';
     // What leaves this process for the task (log lines, the failure text) never carries the exact
     // value of a secret in the command's environment, its lease included.
-    const scrub = secretEnvScrubber({ ...(o.env ?? process.env), REAPER_TASK_LEASE: lease });
+    const scrub = secretEnvScrubber({ ...o.env, REAPER_TASK_LEASE: lease });
     // Claimed, but the command will not run: the task is reported failed at once rather than left
     // for the probes to find the held shell gone.
     const giveUp = async (why: string, code: number): Promise<number> => {
@@ -128,7 +145,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
 
 /** The claimed task, or the exit code to leave with. */
 async function claimTask(
-  o: RunCommandOptions,
+  o: RunSettings,
   client: RunnerClient,
   held: HeldCommand,
   stopped: () => NodeJS.Signals | undefined,
@@ -169,7 +186,7 @@ async function claimTask(
       lastProblem = problem;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, o.pollMs ?? 5000);
+      const timer = setTimeout(resolve, o.pollMs);
       onWake(() => {
         clearTimeout(timer);
         resolve();
@@ -180,7 +197,7 @@ async function claimTask(
 
 /** From release to the report: beats, streams the output, and reports the exit. */
 async function superviseRelease(
-  o: RunCommandOptions,
+  o: RunSettings,
   client: RunnerClient,
   held: HeldCommand,
   task: Task,
@@ -203,7 +220,7 @@ async function superviseRelease(
         echo?.write(text);
         splitter.push(text);
       },
-      { pollMs: o.followMs ?? 100 },
+      { pollMs: o.followMs },
     );
     return { follower, splitter };
   };
@@ -214,13 +231,13 @@ async function superviseRelease(
   let killTimer: NodeJS.Timeout | undefined;
   let beatTrouble = false;
   const stopBeat = client.startHeartbeat(task.id, {
-    intervalMs: o.heartbeatMs ?? 30_000,
+    intervalMs: o.heartbeatMs,
     onFenced: (err) => {
       fenced = err;
       shipper.discard();
       o.say(`task ${task.id} is no longer this runner's (${describeApiFailure(err, o.apiUrl)}): stopping the command`);
       held.signal('SIGTERM');
-      killTimer = setTimeout(() => held.signal('SIGKILL'), o.killGraceMs ?? 10_000);
+      killTimer = setTimeout(() => held.signal('SIGKILL'), o.killGraceMs);
     },
     onError: (err) => {
       if (beatTrouble) return;

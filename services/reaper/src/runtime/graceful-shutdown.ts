@@ -10,11 +10,19 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Before closing, e.g. mark /readyz 503 so traffic drains. */
   beforeClose?: () => void;
-  /** Graceful budget for all parts together (SHUTDOWN_GRACE_MS). Default 10 000 ms. */
-  graceMs?: number;
+  /** Graceful budget for all parts together: the config's SHUTDOWN_GRACE_MS, so no default here. */
+  graceMs: number;
   /** How long the forced closes get, all together, once the grace ran out. Default 500 ms. */
   forceMs?: number;
+  /** Default Date.now. */
   clock?: () => number;
+}
+
+/** ShutdownOptions with every default applied, once. */
+type ShutdownSettings = Required<Omit<ShutdownOptions, 'beforeClose'>> & Pick<ShutdownOptions, 'beforeClose'>;
+
+function shutdownSettings(o: ShutdownOptions): ShutdownSettings {
+  return { ...o, forceMs: o.forceMs ?? 500, clock: o.clock ?? Date.now };
 }
 
 export interface ShutdownReport {
@@ -32,10 +40,11 @@ export interface ShutdownReport {
  * sent, and `close(true)` after it returns that same pending promise, so nothing here may be
  * awaited without a bound.
  */
-export async function closeAll(parts: Closable[], o: ShutdownOptions): Promise<ShutdownReport> {
-  const clock = o.clock ?? Date.now;
+export async function closeAll(parts: Closable[], options: ShutdownOptions): Promise<ShutdownReport> {
+  const o = shutdownSettings(options);
+  const { clock } = o;
   o.beforeClose?.();
-  const deadline = clock() + (o.graceMs ?? 10_000);
+  const deadline = clock() + o.graceMs;
   const forced: string[] = [];
   let rest = parts;
   while (rest.length > 0) {
@@ -51,7 +60,7 @@ export async function closeAll(parts: Closable[], o: ShutdownOptions): Promise<S
     if (result !== 'timeout') {
       // It failed fast: force it and go on gracefully with the others.
       forced.push(part.name);
-      await within(part.close(true), o.forceMs ?? 500);
+      await within(part.close(true), o.forceMs);
       rest = after;
       continue;
     }
@@ -62,7 +71,7 @@ export async function closeAll(parts: Closable[], o: ShutdownOptions): Promise<S
   forced.push(...pending);
   await within(
     Promise.all(rest.map((p) => p.close(true).then(() => pending.delete(p.name), () => pending.delete(p.name)))),
-    o.forceMs ?? 500,
+    o.forceMs,
   );
   const abandoned = [...pending];
   if (abandoned.length > 0) o.logger.warn({ parts: abandoned }, 'not closed even by force: leaving them to the exit');

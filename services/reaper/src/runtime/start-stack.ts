@@ -52,7 +52,9 @@ export interface StackOptions {
   config: Config;
   redisUrl: string;
   services: readonly ServiceName[];
+  /** Default: a pino logger at LOG_LEVEL. */
   logger?: Logger;
+  /** Default Date.now; every part of the stack reads this one clock. */
   clock?: () => number;
   /** The probe adapters and stoppers; the defaults are the real ones for every runtime type. */
   probes?: ProbeWiring;
@@ -128,7 +130,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         paused: async (t) => {
           const i = await core.incidents.pausing(t);
           // INCIDENT_MAX_HOLD_MS bounds the hold: an incident nothing resolves must not hold retries forever.
-          if (!i || mayHeldRetryGo(i, (o.clock ?? Date.now)(), { maxHoldMs: config.INCIDENT_MAX_HOLD_MS })) return undefined;
+          if (!i || mayHeldRetryGo(i, core.store.clock(), { maxHoldMs: config.INCIDENT_MAX_HOLD_MS })) return undefined;
           await core.incidents.hold(i.id, t.id);
           return `incident ${i.id} (${i.cause} in ${i.scope})`;
         },

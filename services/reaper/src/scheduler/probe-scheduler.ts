@@ -15,12 +15,21 @@ export interface ProbeSchedulerOptions {
   probers: ProberRegistry;
   /** Records on the tasks which probe queues nobody serves, and escalates each lapse. */
   supervision: SupervisionTracker;
+  /** Default Date.now. */
   clock?: () => number;
   /** Targets per probe job. Default 200: big enough to keep job overhead low, small enough to spread. */
   batchSize?: number;
   /** Most tasks taken in one tick. Default 20 000. */
   maxPerTick?: number;
+  /** Told each tick's figures (benchmarks, tests). Default: nobody. */
   onTick?: (stats: TickStats) => void;
+}
+
+/** ProbeSchedulerOptions with every default applied, once: what the scheduler reads. */
+type ProbeSchedulerSettings = ProbeSchedulerOptions & Required<Pick<ProbeSchedulerOptions, 'clock' | 'batchSize' | 'maxPerTick'>>;
+
+function schedulerSettings(o: ProbeSchedulerOptions): ProbeSchedulerSettings {
+  return { ...o, clock: o.clock ?? Date.now, batchSize: o.batchSize ?? 200, maxPerTick: o.maxPerTick ?? 20_000 };
 }
 
 export interface TickStats {
@@ -39,14 +48,14 @@ export class ProbeScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private readonly o: ProbeSchedulerSettings;
   private readonly clock: () => number;
   private readonly batchSize: number;
   private readonly maxPerTick: number;
 
-  constructor(private readonly o: ProbeSchedulerOptions) {
-    this.clock = o.clock ?? Date.now;
-    this.batchSize = o.batchSize ?? 200;
-    this.maxPerTick = o.maxPerTick ?? 20_000;
+  constructor(options: ProbeSchedulerOptions) {
+    this.o = schedulerSettings(options);
+    ({ clock: this.clock, batchSize: this.batchSize, maxPerTick: this.maxPerTick } = this.o);
   }
 
   start(): void {

@@ -1,4 +1,4 @@
-import type { Logger, Task, TaskStore } from '@smart-reap/shared';
+import { NotFoundError, type Logger, type Task, type TaskStore } from '@smart-reap/shared';
 import type { Escalator } from '../decide/escalator.js';
 
 export interface SupervisionTrackerOptions {
@@ -61,7 +61,7 @@ export class SupervisionTracker {
         return next ? { write: next } : { keep: true };
       });
     } catch (err) {
-      if ((err as Error).name !== 'NotFoundError') throw err;
+      if (!(err instanceof NotFoundError)) throw err;
     }
   }
 }

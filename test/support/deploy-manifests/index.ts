@@ -1,0 +1,4 @@
+export * from './checks.js';
+export * from './load.js';
+export * from './query.js';
+export type * from './shapes.js';
