@@ -57,3 +57,5 @@ export * from './domain/incident-hold.js';
 export * from './errors/invalid-field-error.js';
 export * from './tasks/resolve-log-path.js';
 export * from './tasks/claim-guard.js';
+export * from './domain/heartbeat.js';
+export * from './domain/dry-run-pacing.js';
