@@ -59,3 +59,5 @@ export * from './tasks/resolve-log-path.js';
 export * from './tasks/claim-guard.js';
 export * from './domain/heartbeat.js';
 export * from './domain/dry-run-pacing.js';
+export * from './domain/dedup-admission.js';
+export * from './domain/probe-target.js';

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../schemas/task.js';
+import type { Task, TaskStatus } from '../schemas/task.js';
 
 /** DESIGN §2. Anything not listed is refused. */
 const ALLOWED: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
@@ -39,6 +39,18 @@ export function isTerminal(status: TaskStatus): boolean {
   return ALLOWED[status].length === 0;
 }
 
-export function allowedTargets(from: TaskStatus): readonly TaskStatus[] {
-  return ALLOWED[from];
+export interface TransitionRequest {
+  to: TaskStatus;
+  by: string;
+  reason: string;
+}
+
+/** The task after `from → req.to` with `patch`, the move recorded in its history; checked by the caller. */
+export function applyTransition(task: Task, req: TransitionRequest, now: number, patch: Partial<Task>): Task {
+  return {
+    ...task,
+    ...patch,
+    status: req.to,
+    history: [...task.history, { from: task.status, to: req.to, at: now, by: req.by, reason: req.reason }],
+  };
 }

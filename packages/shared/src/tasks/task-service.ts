@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
+import { endedForGood } from '../domain/dedup-admission.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
@@ -43,12 +44,6 @@ const COMPARE_AND_DELETE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[
 const MAX_CLAIM_TRIES = 100;
 /** How many of the oldest claimable tasks a claim that lost a race picks from. */
 const CLAIM_SPREAD = 32;
-/** Cancelled, or FAILED with nothing more coming: no reassignment, no continuation. */
-export function endedForGood(task: Task): boolean {
-  if (task.status === 'CANCELLED') return true;
-  if (task.status !== 'FAILED' || task.continuationId) return false;
-  return task.context.reap_diagnosis?.decision !== 'reassign' || task.attempt > task.maxRetries;
-}
 
 /** The jobId of a task's waiting job on the tasks queue: one per attempt. */
 export function taskJobId(taskId: string, attempt: number): string {
