@@ -61,3 +61,4 @@ export * from './domain/heartbeat.js';
 export * from './domain/dry-run-pacing.js';
 export * from './domain/dedup-admission.js';
 export * from './domain/probe-target.js';
+export * from './domain/reassign.js';

@@ -1,4 +1,5 @@
 import type { Task } from '../schemas/task.js';
+import { awaitsReassignment } from './reassign.js';
 
 /**
  * Cancelled, or FAILED with nothing more coming (no reassignment, no continuation). A dedup
@@ -8,5 +9,5 @@ import type { Task } from '../schemas/task.js';
 export function endedForGood(task: Task): boolean {
   if (task.status === 'CANCELLED') return true;
   if (task.status !== 'FAILED' || task.continuationId) return false;
-  return task.context.reap_diagnosis?.decision !== 'reassign' || task.attempt > task.maxRetries;
+  return !awaitsReassignment(task);
 }
