@@ -62,3 +62,5 @@ export * from './domain/dry-run-pacing.js';
 export * from './domain/dedup-admission.js';
 export * from './domain/probe-target.js';
 export * from './domain/reassign.js';
+export * from './domain/escalation.js';
+export * from './domain/reap.js';

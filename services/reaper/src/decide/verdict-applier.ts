@@ -1,7 +1,11 @@
 import {
   QUEUE,
+  REESCALATE_AFTER_MS,
+  escalateTask,
   extendDeadline,
   paceWould,
+  reapAttempt,
+  shouldReescalate,
   type EventLog,
   type JobQueues,
   type Logger,
@@ -12,7 +16,7 @@ import {
 } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 import { probeQueueFor } from '../scheduler/probe-scheduler.js';
-import { REESCALATE_AFTER_MS, shouldReescalate, type Escalator } from './escalator.js';
+import type { Escalator } from './escalator.js';
 
 export interface VerdictApplierOptions {
   store: TaskStore;
@@ -70,7 +74,7 @@ export class VerdictApplier {
       if (this.firstWould(v.task.id, 'escalate', now)) await this.o.escalator.emit(v.task.id, 'task', reason, v.stamp.evidence);
       return;
     }
-    const written = await this.write(v, (t) => (shouldReescalate(t, now) ? { ...t, needsAttention: { reason, at: now }, lastEscalatedAt: now } : t));
+    const written = await this.write(v, (t) => escalateTask(t, reason, now));
     if (written?.lastEscalatedAt === now) await this.o.escalator.emit(v.task.id, 'task', reason, v.stamp.evidence);
   }
 
@@ -81,11 +85,7 @@ export class VerdictApplier {
       v,
       action,
       reason,
-      (t) => ({
-        ...t,
-        reap: { at: now, by: 'reaper', reason },
-        fencedRunners: t.runner ? [...new Set([...t.fencedRunners, t.runner.runnerId])] : t.fencedRunners,
-      }),
+      (t) => reapAttempt(t, reason, now),
       async (t) => {
         const { result } = v;
         if (stop) {

@@ -5,3 +5,4 @@ export * from './resume-partial.js';
 export * from './fail-and-reassign.js';
 export * from './recovery-engine.js';
 export * from './decide-recovery.js';
+export * from './recovered-attempt.js';
