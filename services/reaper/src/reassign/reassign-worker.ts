@@ -1,6 +1,6 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobSchemas, QUEUE, SHORT_WORKER_LOCKS, decideReassign, type EventLog, type Incident, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
+import { JobSchemas, QUEUE, SHORT_WORKER_LOCKS, awaitsReassignment, decideReassign, type EventLog, type Incident, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 
 /** The incident breaker as the reassign worker sees it: which incident pauses a task, and the note that it held one. */
@@ -46,7 +46,8 @@ export function startReassignWorker(o: ReassignWorkerOptions): Worker {
       };
       const task = await o.store.get(taskId);
       if (!task) return 'gone';
-      const incident = task.status === 'FAILED' ? await o.incidents?.pausing(task) : undefined;
+      // Only a task awaiting reassignment can be held: no incident lookup for the others.
+      const incident = awaitsReassignment(task) ? await o.incidents?.pausing(task) : undefined;
       const facts = { jobAttempt: attempt, incident };
       const decision = decideReassign(task, facts, config, clock());
       if ('movedOn' in decision) return 'moved-on';
