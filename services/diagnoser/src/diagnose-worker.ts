@@ -1,13 +1,13 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  DEFAULT_MAX_FINGERPRINT_ATTEMPTS,
   QUEUE,
-  REMEDIES,
   SHORT_WORKER_LOCKS,
   applyTransition,
+  decideRecovery,
   startJobWorker,
   isRetryable,
-  chooseRecovery,
   partialOutputRatio,
   type Config,
   type Diagnosis,
@@ -53,7 +53,8 @@ export interface DiagnoseWorkerOptions {
 const retryable = isRetryable;
 
 /**
- * Diagnoser workers (DESIGN §5–§7): read the tail, classify, choose the recovery, carry it out.
+ * Diagnoser workers (DESIGN §5–§7): load what is known (the log tail, the partial output, the
+ * fingerprint's attempts), classify, let decideRecovery choose, and carry out its choice.
  * Every failure is caught at this boundary: the task ends FAILED with a diagnosis that says what
  * went wrong, and the worker goes on.
  */
@@ -69,34 +70,25 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
       const tail = await readLogTail(task, o.sources, LOG_TAIL_BYTES, AbortSignal.timeout(o.readTimeoutMs ?? 5000));
       const ratio = partialOutputRatio(task, await o.medianOutputChars?.(task.kind));
       const draft = buildDiagnosis({ task, job, rawTail: tail.bytes, problems: tail.problems, now, partialOutputRatio: ratio, retryable });
-      const provisional = draft.diagnosis('fail');
-      const crashType = provisional.crashType;
-      const remedy = REMEDIES[crashType];
-      const fpAttempts = task.dedupKey ? await o.store.fingerprintAttempts(task.kind, task.dedupKey) : 0;
-      const fpCap = o.maxFingerprintAttempts ?? 3;
-      const outcome =
-        fpAttempts >= fpCap
-          ? { decision: 'fail' as const, reason: `fingerprint ${task.kind}/${task.dedupKey} has used its ${fpCap} attempts`, strategy: 'fingerprint-cap' }
-          : chooseRecovery(o.strategies, task, provisional, {
-              now,
-              resumeMinRatio: o.config.RESUME_MIN_RATIO,
-              backoffBaseMs: o.config.BACKOFF_BASE_MS,
-              partialOutputRatio: ratio,
-              retryable,
-              retryAfterMs: draft.classification.retryAfterMs,
-              healHint: remedy.hint?.(task),
-              random,
-            });
+      const fingerprintAttempts = task.dedupKey ? await o.store.fingerprintAttempts(task.kind, task.dedupKey) : 0;
+      const { outcome, attention } = decideRecovery(
+        task,
+        draft.diagnosis('fail'),
+        { fingerprintAttempts, partialOutputRatio: ratio, retryAfterMs: draft.classification.retryAfterMs },
+        {
+          strategies: o.strategies,
+          resumeMinRatio: o.config.RESUME_MIN_RATIO,
+          backoffBaseMs: o.config.BACKOFF_BASE_MS,
+          maxFingerprintAttempts: o.maxFingerprintAttempts ?? DEFAULT_MAX_FINGERPRINT_ATTEMPTS,
+          retryable,
+          random,
+        },
+        now,
+      );
       const diagnosis = draft.diagnosis(outcome.decision);
-      const attention =
-        fpAttempts >= fpCap
-          ? `one fingerprint has failed ${fpAttempts} times: ${diagnosis.summary}`
-          : remedy.escalate
-            ? `${crashType}: ${diagnosis.summary}`
-            : undefined;
       const wrote = await o.applier.apply(task, outcome, diagnosis, now, attention);
       if (!wrote) return;
-      await o.incidents?.recordDeath(task, crashType, now);
+      await o.incidents?.recordDeath(task, diagnosis.crashType, now);
       o.metrics.reaps.inc({ crash_type: diagnosis.crashType, decision: diagnosis.decision });
       o.metrics.detectionLatency.observe(Math.max(0, clock() - job.seenAt) / 1000);
       o.logger.info(

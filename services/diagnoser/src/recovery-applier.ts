@@ -1,5 +1,5 @@
 import {
-  applyTransition,
+  recoveredAttempt,
   type Diagnosis,
   type EventLog,
   type JobQueues,
@@ -39,19 +39,12 @@ export class RecoveryApplier {
     } else if (outcome.decision === 'reassign') {
       await this.o.queues.enqueue('reassign', { taskId: task.id, attempt: task.attempt }, { delay: outcome.delayMs });
     }
-    const needsAttention = attention ? { reason: attention, at: now } : task.needsAttention;
     let wrote = false;
     await this.o.store.mutate(task.id, (t) => {
-      if (t.status !== 'IN_PROGRESS' || t.attempt !== task.attempt || !t.reap) return { keep: true };
+      const next = recoveredAttempt(t, task.attempt, outcome, attention, diagnosis, contId, now);
+      if (!next) return { keep: true };
       wrote = true;
-      return {
-        write: applyTransition(t, { to: 'FAILED', by: 'diagnoser', reason: `${diagnosis.crashType}: ${outcome.reason}` }, now, {
-          context: { ...t.context, reap_diagnosis: diagnosis },
-          continuationId: contId ?? t.continuationId,
-          healHint: outcome.decision === 'reassign' ? outcome.healHint : t.healHint,
-          needsAttention,
-        }),
-      };
+      return { write: next };
     });
     if (wrote) {
       await this.o.events.append({

@@ -1,5 +1,6 @@
 import type { ProbeResultJob } from '../queues/catalog.js';
 import type { ProbeStamp, Task } from '../schemas/task.js';
+import { isHeartbeatFresh, taskHeartbeatAgeMs } from './heartbeat.js';
 import { massDeathHeld } from './mass-death.js';
 import { decide, nextRoundCounters, type DecideOutcome } from './truth-table.js';
 
@@ -42,8 +43,8 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
   for (const result of results) {
     const task = tasks.get(result.taskId);
     if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== result.attempt || task.reap) continue;
-    const heartbeatAgeMs = Math.max(0, now - (task.heartbeatAt ?? task.runner?.claimedAt ?? now));
-    const fresh = heartbeatAgeMs < s.heartbeatGraceMs;
+    const heartbeatAgeMs = taskHeartbeatAgeMs(task, now);
+    const fresh = isHeartbeatFresh(heartbeatAgeMs, s.heartbeatGraceMs);
     const counters = nextRoundCounters(task.probe, result.runtimeState, result.processState, fresh);
     const decided = decide({
       runtime: result.runtimeState,
@@ -52,6 +53,7 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
       due: task.deadline !== undefined && now > task.deadline,
       extensions: task.extensions,
       maxExtensions: s.maxExtensions,
+      runtimeType: task.runner?.runtime.type ?? 'heartbeat',
       ...counters,
     });
     const stamp: ProbeStamp = {
@@ -67,7 +69,8 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
     live.push({ task, result, stamp, heartbeatAgeMs, decided });
   }
 
-  const isDeath = (d: DecideOutcome) => d.action === 'diagnose' && d.crashHint !== 'unknown';
+  // A death is a process seen dead; a lost runner (unknown) or a stuck one (timeout) is not.
+  const isDeath = (d: DecideOutcome) => d.action === 'diagnose' && d.crashHint === undefined;
   const { held, scopes } = massDeathHeld(
     live.map((v) => ({ taskId: v.task.id, host: v.result.host, dead: isDeath(v.decided) })),
   );

@@ -1,5 +1,6 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import type { Task } from '../schemas/task.js';
+import { newAttemptReset } from './reassign.js';
 import type { RunnerDecision } from './runner-ops.js';
 
 export interface OperatorRetryRequest {
@@ -28,7 +29,6 @@ export function decideOperatorRetry(task: Task, req: OperatorRetryRequest, now: 
       ),
     };
   }
-  const attempt = task.attempt + 1;
   // Raised by one when the budget is spent (attempt = maxRetries + 1), so FAILED → ASSIGNED holds.
   const maxRetries = Math.max(task.maxRetries, task.attempt);
   // A hold the healer set (a provider's reset) is overridden: the operator asked for it now.
@@ -36,17 +36,10 @@ export function decideOperatorRetry(task: Task, req: OperatorRetryRequest, now: 
   return {
     write: {
       ...task,
+      ...newAttemptReset(task),
       status: 'ASSIGNED',
-      attempt,
       maxRetries,
       healHint,
-      runner: undefined,
-      deadline: undefined,
-      extensions: 0,
-      probe: undefined,
-      reap: undefined,
-      progress: undefined,
-      failure: undefined,
       history: [...task.history, { from: 'FAILED', to: 'ASSIGNED', at: now, by: req.by, reason: req.reason }],
     },
   };

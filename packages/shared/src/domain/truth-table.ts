@@ -1,4 +1,4 @@
-import type { AxisState } from '../schemas/task.js';
+import type { AxisState, RuntimeType } from '../schemas/task.js';
 
 /** Everything the decide step of DESIGN §4 looks at for one task in one round. */
 export interface DecideInput {
@@ -14,6 +14,8 @@ export interface DecideInput {
   unknownRounds: number;
   /** Consecutive rounds with runtime dead and process alive, this one included. */
   contradictionRounds: number;
+  /** Where the runner lives: only some runtimes let a stuck runner be stopped there. */
+  runtimeType: RuntimeType;
 }
 
 export type DecideOutcome =
@@ -25,10 +27,17 @@ export type DecideOutcome =
   | { action: 'escalate'; reason: string }
   /** Stuck: stop the runner where it lives, then diagnose. */
   | { action: 'stop'; reason: string; crashHint: 'timeout' }
-  | { action: 'diagnose'; reason: string; crashHint?: 'unknown' };
+  /** `timeout`: stuck where it cannot be stopped (fenced only); `unknown`: lost; none: it died. */
+  | { action: 'diagnose'; reason: string; crashHint?: 'unknown' | 'timeout' };
 
 /** Rounds of contradiction or of unknown-and-stale before acting on them. */
 export const ROUNDS_BEFORE_ACTING = 3;
+
+/**
+ * Runtimes whose runner can be stopped where it lives. An http or heartbeat runner has no handle
+ * to stop it by: a stuck one is fenced and diagnosed at once.
+ */
+export const STOPPABLE_RUNTIMES: ReadonlySet<RuntimeType> = new Set(['process', 'tmux', 'kubernetes']);
 
 /**
  * The truth table of DESIGN §4 as a pure function. A task whose heartbeat is fresh and whose
@@ -67,7 +76,8 @@ export function decide(input: DecideInput): DecideOutcome {
   }
   if (!due) return { action: 'none', reason: 'alive but silent, not yet due' };
   if (canExtend) return { action: 'extend', reason: `past deadline, alive but silent: extension ${input.extensions + 1} of ${input.maxExtensions}` };
-  return { action: 'stop', reason: `stuck: past deadline after ${input.maxExtensions} extensions, alive but silent`, crashHint: 'timeout' };
+  const reason = `stuck: past deadline after ${input.maxExtensions} extensions, alive but silent`;
+  return STOPPABLE_RUNTIMES.has(input.runtimeType) ? { action: 'stop', reason, crashHint: 'timeout' } : { action: 'diagnose', reason, crashHint: 'timeout' };
 }
 
 /** The consecutive-round counters after this round's stamp. */

@@ -1,5 +1,5 @@
 import type { Keys } from '../redis/keys.js';
-import type { ProbeTargetJob } from '../queues/catalog.js';
+import { probeTargetOf } from '../domain/probe-target.js';
 import type { Task } from '../schemas/task.js';
 
 /** One index or counter change, applied by the CAS script in the same atomic step as the task write. */
@@ -61,21 +61,6 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     ops.push({ op: 'hdel', key: keys.unsupervised(), field: id });
   }
   return ops;
-}
-
-/** What a prober needs of an IN_PROGRESS task: kept beside the task so a tick never parses tasks. */
-export function probeTargetOf(task: Task): ProbeTargetJob & { attempt: number } {
-  const r = task.runner;
-  return {
-    taskId: task.id,
-    attempt: task.attempt,
-    runtime: r?.runtime ?? { type: 'heartbeat', ref: '' },
-    pid: r?.pid,
-    pidStartTime: r?.pidStartTime,
-    host: r?.host,
-    heartbeatAt: task.heartbeatAt,
-    reporter: r?.reporter,
-  };
 }
 
 /**

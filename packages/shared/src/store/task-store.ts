@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { checkTransition } from '../domain/state-machine.js';
+import { applyTransition, checkTransition, type TransitionRequest } from '../domain/state-machine.js';
 import type { ForbiddenError } from '../errors/forbidden-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -15,12 +15,6 @@ export type Clock = () => number;
 
 /** What a mutation decides: write this task, or leave it alone and say why. */
 export type Mutation = { write: Task } | { refuse: ConflictError | ForbiddenError } | { keep: true };
-
-export interface TransitionRequest {
-  to: TaskStatus;
-  by: string;
-  reason: string;
-}
 
 export interface TaskStoreOptions {
   /** How often a writer re-reads and retries after losing a race. Default 50. */
@@ -235,13 +229,4 @@ export class TaskStore {
     ])) as [number, string];
     return { outcome: code === 1 ? 'written' : code === 2 ? 'guarded' : 'moved', value: String(value) };
   }
-}
-
-export function applyTransition(task: Task, req: TransitionRequest, now: number, patch: Partial<Task>): Task {
-  return {
-    ...task,
-    ...patch,
-    status: req.to,
-    history: [...task.history, { from: task.status, to: req.to, at: now, by: req.by, reason: req.reason }],
-  };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { endedForGood } from '../domain/dedup-admission.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
@@ -40,12 +41,6 @@ export interface CreateResult {
 const MAX_CLAIM_TRIES = 100;
 /** How many of the oldest claimable tasks a claim that lost a race picks from. */
 const CLAIM_SPREAD = 32;
-/** Cancelled, or FAILED with nothing more coming: no reassignment, no continuation. */
-export function endedForGood(task: Task): boolean {
-  if (task.status === 'CANCELLED') return true;
-  if (task.status !== 'FAILED' || task.continuationId) return false;
-  return task.context.reap_diagnosis?.decision !== 'reassign' || task.attempt > task.maxRetries;
-}
 
 /**
  * The task lifecycle as producers and runners see it (DESIGN §2, §9), shared by the HTTP API and

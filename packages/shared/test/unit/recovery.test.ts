@@ -4,6 +4,7 @@ import {
   REMEDIES,
   RecoveryRegistry,
   chooseRecovery,
+  decideRecovery,
   isRetryable,
   partialOutputRatio,
   reassignDelayMs,
@@ -86,10 +87,11 @@ describe('recovery choice (DESIGN §7)', () => {
     expect(chooseRecovery(registry.resolve(['always-fail']), task(), diagnosis('oom'), ctx()).reason).toBe('policy');
   });
 
-  it('a cause with its own cap stops before maxRetries', () => {
+  it('a cause with its own cap stops before maxRetries (the cap is decideRecovery\'s)', () => {
     const capped = CRASH_TYPES.find((c) => REMEDIES[c].maxAttempts !== undefined)!;
     const cap = REMEDIES[capped].maxAttempts!;
-    expect(chooseRecovery(strategies, task({ attempt: cap, maxRetries: 10 }), diagnosis(capped), ctx()).decision).toBe('fail');
+    const config = { strategies, resumeMinRatio: 0.2, backoffBaseMs: 1000, maxFingerprintAttempts: 3, retryable: isRetryable, random: () => 0.5 };
+    expect(decideRecovery(task({ attempt: cap, maxRetries: 10 }), diagnosis(capped), { fingerprintAttempts: 0, partialOutputRatio: 0 }, config, 0).outcome.decision).toBe('fail');
   });
 });
 

@@ -10,6 +10,7 @@ const base: DecideInput = {
   maxExtensions: 2,
   unknownRounds: 0,
   contradictionRounds: 0,
+  runtimeType: 'process',
 };
 
 /** The design's table, written independently of the implementation, for every combination. */

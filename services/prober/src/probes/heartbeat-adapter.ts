@@ -1,4 +1,4 @@
-import type { ProbeAdapter, ProbeContext, ProbeResult, ProbeTarget } from '@smart-reap/shared';
+import { heartbeatAgeMs, isHeartbeatFresh, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
 
 /**
  * A runner seen only through its heartbeats (DESIGN §3): the heartbeat is the only evidence for
@@ -16,7 +16,7 @@ export class HeartbeatProbeAdapter implements ProbeAdapter {
       return { runtimeState: 'unknown', processState: 'unknown', evidence: [`no heartbeat received yet (${grace}): nothing else shows this runner`] };
     }
     const age = ctx.now - target.heartbeatAt;
-    if (age <= ctx.heartbeatGraceMs) {
+    if (isHeartbeatFresh(heartbeatAgeMs(target.heartbeatAt, ctx.now), ctx.heartbeatGraceMs)) {
       const when = age < 0 ? `${formatMs(-age)} in the future (clocks disagree)` : `${formatMs(age)} ago`;
       return { runtimeState: 'alive', processState: 'alive', evidence: [`heartbeat fresh: last beat ${when} (${grace})`] };
     }

@@ -1,4 +1,4 @@
-import type { EventLog, Logger, Task } from '@smart-reap/shared';
+import type { EventLog, Logger } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
 
 export interface EscalatorOptions {
@@ -10,9 +10,6 @@ export interface EscalatorOptions {
   /** Webhook budget. Default 2000 ms. */
   webhookTimeoutMs?: number;
 }
-
-/** Re-fire an escalation at most this often while its condition lasts (DESIGN §4). */
-export const REESCALATE_AFTER_MS = 30 * 60_000;
 
 /** The side effects of an escalation: event, log line, metric, optional webhook. */
 export class Escalator {
@@ -39,8 +36,4 @@ export class Escalator {
       this.o.logger.warn({ err: (err as Error).message }, 'escalation webhook failed');
     }
   }
-}
-
-export function shouldReescalate(task: Task, now: number): boolean {
-  return task.lastEscalatedAt === undefined || now - task.lastEscalatedAt >= REESCALATE_AFTER_MS;
 }

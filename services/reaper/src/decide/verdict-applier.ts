@@ -1,6 +1,11 @@
 import {
   diagnoseJob,
+  REESCALATE_AFTER_MS,
+  escalateTask,
   extendDeadline,
+  paceWould,
+  reapAttempt,
+  shouldReescalate,
   type EventLog,
   type JobQueues,
   type Logger,
@@ -11,7 +16,7 @@ import {
 } from '@smart-reap/shared';
 import { NotFoundError } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
-import { REESCALATE_AFTER_MS, shouldReescalate, type Escalator } from './escalator.js';
+import type { Escalator } from './escalator.js';
 
 export interface VerdictApplierOptions {
   store: TaskStore;
@@ -23,21 +28,14 @@ export interface VerdictApplierOptions {
   dryRun: boolean;
 }
 
-/** Runtimes whose runner can be stopped where it lives; the others are only fenced. */
-const STOPPABLE = new Set(['process', 'tmux', 'kubernetes']);
-
 /**
  * Carries out one task's verdict. Every write re-checks, inside the store's compare-and-set, that
  * the task is still the attempt that was probed: a runner that completed meanwhile wins, and two
  * reaper replicas deciding on the same round produce one action.
  */
 export class VerdictApplier {
-  /**
-   * A dry run writes nothing that records what it decided, so each "would …" is paced here
-   * instead, per process and per task and action: said when it first comes due, and again only
-   * after the re-escalation interval, rather than every round.
-   */
-  private readonly wouldAt = new Map<string, number>();
+  /** When each dry-run "would …" was last said, per task and action, in this process (see paceWould). */
+  private wouldAt: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly o: VerdictApplierOptions) {}
 
@@ -76,22 +74,18 @@ export class VerdictApplier {
       if (this.firstWould(v.task.id, 'escalate', now)) await this.o.escalator.emit(v.task.id, 'task', reason, v.stamp.evidence);
       return;
     }
-    const written = await this.write(v, (t) => (shouldReescalate(t, now) ? { ...t, needsAttention: { reason, at: now }, lastEscalatedAt: now } : t));
+    const written = await this.write(v, (t) => escalateTask(t, reason, now));
     if (written?.lastEscalatedAt === now) await this.o.escalator.emit(v.task.id, 'task', reason, v.stamp.evidence);
   }
 
+  /** The truth table chose stop or diagnose by runtime: this only carries the choice out. */
   private async takeDown(v: TaskVerdict, action: 'stop' | 'diagnose', reason: string, now: number, hint?: 'timeout' | 'unknown'): Promise<void> {
-    const runtime = v.task.runner?.runtime.type ?? 'heartbeat';
-    const stop = action === 'stop' && STOPPABLE.has(runtime);
+    const stop = action === 'stop';
     await this.act(
       v,
-      stop ? 'stop' : 'diagnose',
+      action,
       reason,
-      (t) => ({
-        ...t,
-        reap: { at: now, by: 'reaper', reason },
-        fencedRunners: t.runner ? [...new Set([...t.fencedRunners, t.runner.runnerId])] : t.fencedRunners,
-      }),
+      (t) => reapAttempt(t, reason, now),
       async (t) => {
         const { result } = v;
         if (stop) {
@@ -133,11 +127,9 @@ export class VerdictApplier {
   }
 
   private firstWould(taskId: string, action: string, now: number): boolean {
-    for (const [key, at] of this.wouldAt) if (now - at >= REESCALATE_AFTER_MS) this.wouldAt.delete(key);
-    const key = `${taskId}|${action}`;
-    if (this.wouldAt.has(key)) return false;
-    this.wouldAt.set(key, now);
-    return true;
+    const paced = paceWould(this.wouldAt, taskId, action, now, REESCALATE_AFTER_MS);
+    this.wouldAt = paced.said;
+    return paced.say;
   }
 
   /** Writes the new stamp plus `change`; undefined when the task moved on since the probe. */

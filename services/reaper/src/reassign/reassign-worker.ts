@@ -1,7 +1,13 @@
 import { DelayedError, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE, SHORT_WORKER_LOCKS, applyTransition, checkTransition, startJobWorker, type EventLog, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
+import { QUEUE, SHORT_WORKER_LOCKS, awaitsReassignment, decideReassign, startJobWorker, type EventLog, type Incident, type Keys, type Logger, type Task, type TaskService, type TaskStore } from '@smart-reap/shared';
 import type { ReaperMetrics } from '../metrics/reaper-metrics.js';
+
+/** The incident breaker as the reassign worker sees it: which incident pauses a task, and the note that it held one. */
+export interface ReassignIncidents {
+  pausing(task: Task): Promise<Incident | undefined>;
+  hold(incidentId: string, taskId: string): Promise<void>;
+}
 
 export interface ReassignWorkerOptions {
   connection: Redis;
@@ -12,8 +18,10 @@ export interface ReassignWorkerOptions {
   metrics: ReaperMetrics;
   logger: Logger;
   dryRun: boolean;
-  /** Why reassignment of this task is paused (an open incident in its scope), if it is. */
-  paused?: (task: Task) => Promise<string | undefined>;
+  /** Open incidents, which hold the retries in their scope. Default: none. */
+  incidents?: ReassignIncidents;
+  /** INCIDENT_MAX_HOLD_MS: how long an incident nothing resolves may hold a retry. */
+  incidentMaxHoldMs: number;
   /** How long a paused or early job waits before it looks again. Default 1000 ms. */
   recheckMs?: number;
   /** Default Date.now. */
@@ -21,11 +29,13 @@ export interface ReassignWorkerOptions {
 }
 
 /**
- * FAILED → ASSIGNED (attempt + 1) while retries remain, then back onto the tasks queue. The
- * job id is per attempt and the move is one compare-and-set: replicas reassign once.
+ * FAILED → ASSIGNED (attempt + 1) when decideReassign says so, then back onto the tasks queue.
+ * The job id is per attempt and the move is one compare-and-set that decides again on what it
+ * reads: replicas reassign once.
  */
 export function startReassignWorker(o: ReassignWorkerOptions): Worker {
   const clock = o.clock ?? Date.now;
+  const config = { incidentMaxHoldMs: o.incidentMaxHoldMs };
   const worker = startJobWorker(
     QUEUE.reassign,
     { reassign: async ({ taskId, attempt }, job, token) => {
@@ -37,10 +47,16 @@ export function startReassignWorker(o: ReassignWorkerOptions): Worker {
       };
       const task = await o.store.get(taskId);
       if (!task) return 'gone';
-      if (task.status === 'IN_PROGRESS' && task.attempt === attempt) return later();
-      if (task.status !== 'FAILED' || task.attempt !== attempt || task.context.reap_diagnosis?.decision !== 'reassign') return 'moved-on';
-      if (await o.paused?.(task)) {
-        o.metrics.reassigned.inc({ outcome: 'paused' });
+      // Only a task awaiting reassignment can be held: no incident lookup for the others.
+      const incident = awaitsReassignment(task) ? await o.incidents?.pausing(task) : undefined;
+      const facts = { jobAttempt: attempt, incident };
+      const decision = decideReassign(task, facts, config, clock());
+      if ('movedOn' in decision) return 'moved-on';
+      if ('wait' in decision) {
+        if (decision.wait === 'incident') {
+          await o.incidents?.hold(decision.incidentId, task.id);
+          o.metrics.reassigned.inc({ outcome: 'paused' });
+        }
         return later();
       }
       if (o.dryRun) {
@@ -49,22 +65,10 @@ export function startReassignWorker(o: ReassignWorkerOptions): Worker {
       }
       let wrote = false;
       const next = await o.store.mutate(taskId, (t, now) => {
-        if (t.status !== 'FAILED' || t.attempt !== attempt) return { keep: true };
-        const check = checkTransition('FAILED', 'ASSIGNED', t);
-        if (!check.ok) return { keep: true };
+        const d = decideReassign(t, facts, config, now);
+        if (!('write' in d)) return { keep: true };
         wrote = true;
-        return {
-          write: applyTransition(t, { to: 'ASSIGNED', by: 'reassigner', reason: `retry after ${t.context.reap_diagnosis?.crashType}` }, now, {
-            attempt: t.attempt + 1,
-            runner: undefined,
-            deadline: undefined,
-            extensions: 0,
-            probe: undefined,
-            reap: undefined,
-            progress: undefined,
-            failure: undefined,
-          }),
-        };
+        return { write: d.write };
       });
       if (!wrote) return 'moved-on';
       await o.tasks.offer(next);

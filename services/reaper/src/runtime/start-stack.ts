@@ -10,7 +10,6 @@ import {
   configuredLogRoots,
   createLogger,
   hostProbeQueue,
-  mayHeldRetryGo,
   redact,
   unsafeBindReason,
   type Config,
@@ -127,13 +126,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         metrics,
         logger,
         dryRun: config.DRY_RUN,
-        paused: async (t) => {
-          const i = await core.incidents.pausing(t);
-          // INCIDENT_MAX_HOLD_MS bounds the hold: an incident nothing resolves must not hold retries forever.
-          if (!i || mayHeldRetryGo(i, core.store.clock(), { maxHoldMs: config.INCIDENT_MAX_HOLD_MS })) return undefined;
-          await core.incidents.hold(i.id, t.id);
-          return `incident ${i.id} (${i.cause} in ${i.scope})`;
-        },
+        incidents: core.incidents,
+        incidentMaxHoldMs: config.INCIDENT_MAX_HOLD_MS,
         clock: o.clock,
       }),
     );

@@ -1,8 +1,10 @@
-import { REMEDIES } from '../heal-remedies.js';
 import { reassignDelayMs } from './backoff.js';
 import type { RecoveryStrategy } from './recovery-strategy.js';
 
-/** DESIGN §7's default: FAILED, and back to ASSIGNED after the cause's backoff while retries remain. */
+/**
+ * DESIGN §7's default: FAILED, and back to ASSIGNED after the cause's backoff while retries
+ * remain. A cause's own cap on attempts is decideRecovery's, for any strategy that reassigns.
+ */
 export const failAndReassign: RecoveryStrategy = {
   name: 'fail-and-reassign',
   recover(task, diagnosis, ctx) {
@@ -11,10 +13,6 @@ export const failAndReassign: RecoveryStrategy = {
     }
     if (task.attempt > task.maxRetries) {
       return { decision: 'fail', reason: `retries spent (attempt ${task.attempt} of ${task.maxRetries + 1})` };
-    }
-    const cap = REMEDIES[diagnosis.crashType].maxAttempts;
-    if (cap !== undefined && task.attempt >= cap) {
-      return { decision: 'fail', reason: `${diagnosis.crashType} has its own cap of ${cap} attempts` };
     }
     return {
       decision: 'reassign',
