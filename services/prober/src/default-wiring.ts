@@ -8,7 +8,7 @@ export interface DefaultProbeWiring {
   stopperFor(type: RuntimeType): RunnerStopper;
 }
 
-/** The real adapters and stoppers, with budget, grace and host taken from the config. */
+/** The real adapters and stoppers, with budget and host taken from the config. */
 export function createDefaultProbeWiring(config: Config, overrides: ProbeRegistryOptions = {}): DefaultProbeWiring {
   const registry = createProbeRegistry({ nodeName: config.NODE_NAME, httpAllow: config.HTTP_PROBE_ALLOW, ...overrides });
   return {
@@ -16,7 +16,6 @@ export function createDefaultProbeWiring(config: Config, overrides: ProbeRegistr
       probeWithBudget(registry.adapterFor(target.runtime.type), target, {
         timeoutMs: config.PROBE_TIMEOUT_MS,
         now,
-        heartbeatGraceMs: config.HEARTBEAT_GRACE_MS,
       }),
     stopperFor: registry.stopperFor,
   };

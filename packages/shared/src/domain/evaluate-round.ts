@@ -1,6 +1,6 @@
 import type { ProbeResultJob } from '../queues/catalog.js';
 import type { ProbeStamp, Task } from '../schemas/task.js';
-import { isHeartbeatFresh, taskHeartbeatAgeMs } from './heartbeat.js';
+import { heartbeatAxes, isHeartbeatFresh, taskHeartbeatAgeMs } from './heartbeat.js';
 import { massDeathHeld } from './mass-death.js';
 import { decide, nextRoundCounters, type DecideOutcome } from './truth-table.js';
 
@@ -45,22 +45,26 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
     if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== result.attempt || task.reap) continue;
     const heartbeatAgeMs = taskHeartbeatAgeMs(task, now);
     const fresh = isHeartbeatFresh(heartbeatAgeMs, s.heartbeatGraceMs);
-    const counters = nextRoundCounters(task.probe, result.runtimeState, result.processState, fresh);
+    const runtimeType = task.runner?.runtime.type ?? 'heartbeat';
+    // A heartbeat-only runner has nothing a prober can look at: its axes are its heartbeat, judged
+    // here on this clock like every other task's freshness, not on the prober's.
+    const seen = runtimeType === 'heartbeat' ? heartbeatAxes(task, now, s.heartbeatGraceMs) : result;
+    const counters = nextRoundCounters(task.probe, seen.runtimeState, seen.processState, fresh);
     const decided = decide({
-      runtime: result.runtimeState,
-      process: result.processState,
+      runtime: seen.runtimeState,
+      process: seen.processState,
       heartbeatFresh: fresh,
       due: task.deadline !== undefined && now > task.deadline,
       extensions: task.extensions,
       maxExtensions: s.maxExtensions,
-      runtimeType: task.runner?.runtime.type ?? 'heartbeat',
+      runtimeType,
       ...counters,
     });
     const stamp: ProbeStamp = {
-      runtimeState: result.runtimeState,
-      processState: result.processState,
+      runtimeState: seen.runtimeState,
+      processState: seen.processState,
       at: result.probedAt,
-      evidence: result.evidence,
+      evidence: seen.evidence,
       exitCode: result.exitCode,
       signal: result.signal,
       ...counters,

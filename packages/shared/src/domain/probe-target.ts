@@ -3,7 +3,8 @@ import type { Task } from '../schemas/task.js';
 
 /**
  * What a prober needs of an IN_PROGRESS task: kept beside the task so a tick never parses tasks.
- * A runner that named no runtime is seen through its heartbeats only.
+ * A runner that named no runtime is seen through its heartbeats only. The heartbeat itself is not
+ * part of the target: the decide step reads it from the task, so a beat rewrites no target.
  */
 export function probeTargetOf(task: Task): ProbeTargetJob & { attempt: number } {
   const r = task.runner;
@@ -14,7 +15,6 @@ export function probeTargetOf(task: Task): ProbeTargetJob & { attempt: number } 
     pid: r?.pid,
     pidStartTime: r?.pidStartTime,
     host: r?.host,
-    heartbeatAt: task.heartbeatAt,
     reporter: r?.reporter,
   };
 }

@@ -18,13 +18,16 @@
  *   → CANCELLED                     decideCancel                        runner-ops.ts
  *   what a prober probes            probeTargetOf                       probe-target.ts
  *   probe round (IN_PROGRESS)       evaluateRound                       evaluate-round.ts
- *     heartbeat fresh or stale      isHeartbeatFresh                    heartbeat.ts
+ *     heartbeat fresh or stale      isHeartbeatFresh, heartbeatAxes     heartbeat.ts
+ *     its probe queue unserved      queueSupervision                    supervision.ts
+ *     an exit being reported        readExitReport                      exit-report-grace.ts
  *     the truth table, counters     decide, nextRoundCounters           truth-table.ts
  *     stop or diagnose (by runtime) decide (STOPPABLE_RUNTIMES)         truth-table.ts
  *     mass-death hold               massDeathHeld                       mass-death.ts
  *   extend                          extendDeadline                      runner-ops.ts
  *   escalate                        shouldReescalate, escalateTask      escalation.ts
  *   stop / diagnose (take down)     reapAttempt                         reap.ts
+ *   a stopped runner's death        stuckDeath                          reap.ts
  *   dry run's "would …"             paceWould                           dry-run-pacing.ts
  *   diagnose: crash type            classify                            classifier/classify.ts
  *   diagnose: recovery              decideRecovery                      recovery/decide-recovery.ts
@@ -62,12 +65,15 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: '→ CANCELLED', decidedBy: ['decideCancel'], file: 'runner-ops.ts' },
   { event: 'what a prober probes', decidedBy: ['probeTargetOf'], file: 'probe-target.ts' },
   { event: 'probe round', decidedBy: ['evaluateRound'], file: 'evaluate-round.ts' },
-  { event: 'probe round: heartbeat fresh or stale', decidedBy: ['isHeartbeatFresh'], file: 'heartbeat.ts' },
+  { event: 'probe round: heartbeat fresh or stale', decidedBy: ['isHeartbeatFresh', 'heartbeatAxes'], file: 'heartbeat.ts' },
+  { event: 'probe round: its probe queue unserved (unsupervised)', decidedBy: ['queueSupervision'], file: 'supervision.ts' },
+  { event: 'probe: an exit being reported', decidedBy: ['readExitReport'], file: 'exit-report-grace.ts' },
   { event: 'probe round: truth table, stop or diagnose by runtime', decidedBy: ['decide', 'nextRoundCounters'], file: 'truth-table.ts' },
   { event: 'probe round: mass-death hold', decidedBy: ['massDeathHeld'], file: 'mass-death.ts' },
   { event: 'extend', decidedBy: ['extendDeadline'], file: 'runner-ops.ts' },
   { event: 'escalate', decidedBy: ['shouldReescalate', 'escalateTask'], file: 'escalation.ts' },
   { event: 'stop / diagnose: take the attempt down', decidedBy: ['reapAttempt'], file: 'reap.ts' },
+  { event: "a stopped runner's death", decidedBy: ['stuckDeath'], file: 'reap.ts' },
   { event: "dry run's would …", decidedBy: ['paceWould'], file: 'dry-run-pacing.ts' },
   { event: 'diagnose: crash type', decidedBy: ['classify'], file: 'classifier/classify.ts' },
   { event: 'diagnose: recovery', decidedBy: ['decideRecovery'], file: 'recovery/decide-recovery.ts' },

@@ -7,7 +7,6 @@ export interface ProbeTarget {
   pid?: number;
   pidStartTime?: string;
   host?: string;
-  heartbeatAt?: number;
   /** The process reporting the runner's exit, if the claim named one (`process` runners). */
   reporter?: Reporter;
 }
@@ -16,7 +15,6 @@ export interface ProbeContext {
   /** Aborted when the probe's budget (PROBE_TIMEOUT_MS) runs out. */
   signal: AbortSignal;
   now: number;
-  heartbeatGraceMs: number;
 }
 
 /** Both axes of DESIGN §3, stamped independently, with what was seen. */

@@ -45,7 +45,6 @@ export const ProbeTargetSchema = z.object({
   pid: z.number().int().optional(),
   pidStartTime: z.string().optional(),
   host: z.string().optional(),
-  heartbeatAt: z.number().optional(),
   reporter: ReporterSchema.optional(),
 });
 

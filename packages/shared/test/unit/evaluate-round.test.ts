@@ -133,3 +133,28 @@ describe('evaluateRound: the mass-death breaker and its hold', () => {
     expect(round([t], [seen('a', 'alive', 'alive')]).verdicts[0]).toMatchObject({ outcome: { action: 'none' }, stamp: { heldUntil: undefined }, stampChanged: true });
   });
 });
+
+describe('evaluateRound: heartbeat-only runners are judged on this clock', () => {
+  const beat = (heartbeatAt: number | undefined, at = now) =>
+    round([live('h', { heartbeatAt, deadline: at + 60_000 }, 'heartbeat')], [seen('h', 'unknown', 'unknown')], at).verdicts[0]!;
+
+  it('fresh up to the grace included: alive on both axes whatever the prober said', () => {
+    expect(beat(now - 5_000)).toMatchObject({ stamp: { runtimeState: 'alive', processState: 'alive', unknownRounds: 0, evidence: ['heartbeat fresh: last beat 5000 ms ago (grace 90 s)'] }, outcome: { action: 'none' } });
+    expect(beat(now - 90_000).stamp).toMatchObject({ runtimeState: 'alive', processState: 'alive' });
+  });
+
+  it('stale past the grace: unknown on both axes, never dead, and the unknown rounds count', () => {
+    const v = beat(now - 90_001);
+    expect(v.stamp).toMatchObject({ runtimeState: 'unknown', processState: 'unknown', unknownRounds: 1 });
+    expect(v.stamp.evidence[0]).toMatch(/^heartbeat stale: last beat 90 s ago \(grace 90 s\)/);
+  });
+
+  it('a beat stamped ahead of this clock counts as fresh and says the clocks disagree', () => {
+    expect(beat(now + 1_500).stamp).toMatchObject({ runtimeState: 'alive', evidence: [expect.stringMatching(/in the future \(clocks disagree\)/)] });
+  });
+
+  it('a prober that says alive does not make a stale heartbeat-only runner alive', () => {
+    const v = round([live('h', { heartbeatAt: now - 100_000 }, 'heartbeat')], [seen('h', 'alive', 'alive')]).verdicts[0]!;
+    expect(v.stamp).toMatchObject({ runtimeState: 'unknown', processState: 'unknown' });
+  });
+});

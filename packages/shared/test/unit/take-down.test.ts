@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REESCALATE_AFTER_MS, escalateTask, reapAttempt, recoveredAttempt, shouldReescalate, type Diagnosis, type RecoveryOutcome } from '@smart-reap/shared';
+import { REESCALATE_AFTER_MS, escalateTask, reapAttempt, recoveredAttempt, shouldReescalate, stuckDeath, type Diagnosis, type RecoveryOutcome } from '@smart-reap/shared';
 import { taskFixture } from '../../../../test/support/task-fixture.js';
 
 const running = () => taskFixture({ runner: { runnerId: 'r1', runtime: { type: 'process', ref: '' }, claimedAt: 0 }, fencedRunners: ['r0'] });
@@ -42,5 +42,17 @@ describe('recoveredAttempt', () => {
     expect(recoveredAttempt({ ...reaped(), status: 'FAILED' }, 1, reassign, undefined, diagnosis, undefined, 9)).toBeUndefined();
     expect(recoveredAttempt(running(), 1, reassign, undefined, diagnosis, undefined, 9)).toBeUndefined();
     expect(recoveredAttempt(reaped(), 2, reassign, undefined, diagnosis, undefined, 9)).toBeUndefined();
+  });
+});
+
+describe('stuckDeath', () => {
+  it('a stopped runner was alive but silent: diagnosed timeout unless its log says more, with the stop\'s evidence', () => {
+    expect(stuckDeath({ reason: 'stuck past deadline', seenAt: 42 }, ['SIGTERM sent to pid 7', 'pid 7 gone after 20 ms'])).toEqual({
+      reason: 'stuck past deadline',
+      source: 'reaper',
+      probe: { runtimeState: 'alive', processState: 'alive', evidence: ['stuck: alive but silent past its deadline', 'SIGTERM sent to pid 7', 'pid 7 gone after 20 ms'] },
+      seenAt: 42,
+      hint: 'timeout',
+    });
   });
 });

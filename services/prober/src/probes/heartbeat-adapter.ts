@@ -1,33 +1,15 @@
-import { heartbeatAgeMs, isHeartbeatFresh, type ProbeAdapter, type ProbeContext, type ProbeResult, type ProbeTarget } from '@smart-reap/shared';
+import type { ProbeAdapter, ProbeResult } from '@smart-reap/shared';
 
 /**
- * A runner seen only through its heartbeats (DESIGN §3): the heartbeat is the only evidence for
- * both axes. Fresh → alive/alive. Stale or never sent → unknown/unknown, never dead: silence does
- * not show the runner gone (DESIGN §4: confirmed dead only when the probe saw it gone). The truth
- * table then diagnoses it as lost after 3 unknown rounds with a stale heartbeat, which is exactly
- * the escalation a silent heartbeat-only runner needs.
+ * A runner seen only through its heartbeats (DESIGN §3). There is nothing here for a prober to
+ * look at: the heartbeat is a timestamp the task already holds, and its freshness is judged once,
+ * by the decide step on its own clock (domain `heartbeatAxes`), not here on another. This adapter
+ * only says so, so that the round still carries the task to the decide step.
  */
 export class HeartbeatProbeAdapter implements ProbeAdapter {
   readonly type = 'heartbeat' as const;
 
-  async probe(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeResult> {
-    const grace = `grace ${formatMs(ctx.heartbeatGraceMs)}`;
-    if (target.heartbeatAt === undefined) {
-      return { runtimeState: 'unknown', processState: 'unknown', evidence: [`no heartbeat received yet (${grace}): nothing else shows this runner`] };
-    }
-    const age = ctx.now - target.heartbeatAt;
-    if (isHeartbeatFresh(heartbeatAgeMs(target.heartbeatAt, ctx.now), ctx.heartbeatGraceMs)) {
-      const when = age < 0 ? `${formatMs(-age)} in the future (clocks disagree)` : `${formatMs(age)} ago`;
-      return { runtimeState: 'alive', processState: 'alive', evidence: [`heartbeat fresh: last beat ${when} (${grace})`] };
-    }
-    return {
-      runtimeState: 'unknown',
-      processState: 'unknown',
-      evidence: [`heartbeat stale: last beat ${formatMs(age)} ago (${grace}); nothing else shows this runner`],
-    };
+  async probe(): Promise<ProbeResult> {
+    return { runtimeState: 'unknown', processState: 'unknown', evidence: ['heartbeat-only runner: judged by its heartbeat when the round is decided'] };
   }
-}
-
-function formatMs(ms: number): string {
-  return ms < 10_000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
 }

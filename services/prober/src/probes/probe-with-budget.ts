@@ -5,7 +5,6 @@ export interface ProbeBudgetOptions {
   /** The probe's budget (PROBE_TIMEOUT_MS). */
   timeoutMs: number;
   now: number;
-  heartbeatGraceMs: number;
 }
 
 /**
@@ -24,7 +23,7 @@ export async function probeWithBudget(adapter: ProbeAdapter, target: ProbeTarget
     }, o.timeoutMs);
   });
   const run = Promise.resolve()
-    .then(() => adapter.probe(target, { signal: controller.signal, now: o.now, heartbeatGraceMs: o.heartbeatGraceMs }))
+    .then(() => adapter.probe(target, { signal: controller.signal, now: o.now }))
     .catch((err: unknown) => unknownResult(`probe error: ${errorMessage(err)}`));
   try {
     return await Promise.race([run, overrun]);

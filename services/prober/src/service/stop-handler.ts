@@ -1,4 +1,4 @@
-import { diagnoseJob, type JobData, type JobQueues, type Logger, type RunnerStopper, type RuntimeType } from '@smart-reap/shared';
+import { diagnoseJob, stuckDeath, type JobData, type JobQueues, type Logger, type RunnerStopper, type RuntimeType } from '@smart-reap/shared';
 
 export type RunnerStopperLookup = (type: RuntimeType) => RunnerStopper | undefined;
 
@@ -31,18 +31,6 @@ export class StopJobHandler {
       }
     }
     this.o.logger.info({ taskId: job.taskId, runtime: job.target.runtime.type }, 'stopped stuck runner');
-    await this.o.queues.enqueue(
-      'diagnose',
-      diagnoseJob(
-        { id: job.taskId, attempt: job.attempt },
-        {
-          reason: job.reason,
-          source: 'reaper',
-          probe: { runtimeState: 'alive', processState: 'alive', evidence: ['stuck: alive but silent past its deadline', ...evidence] },
-          seenAt: job.seenAt,
-          hint: 'timeout',
-        },
-      ),
-    );
+    await this.o.queues.enqueue('diagnose', diagnoseJob({ id: job.taskId, attempt: job.attempt }, stuckDeath(job, evidence)));
   }
 }

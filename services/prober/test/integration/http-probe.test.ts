@@ -10,7 +10,7 @@ const servers = new HttpServers();
 afterEach(() => servers.closeAll());
 
 const adapter = new HttpProbeAdapter();
-const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now(), heartbeatGraceMs: 90_000 });
+const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now() });
 const target = (ref: string): ProbeTarget => ({ taskId: 't1', runtime: { type: 'http', ref } });
 
 describe('http adapter against real servers', () => {
@@ -80,7 +80,7 @@ describe('http adapter against real servers', () => {
   it('returns unknown at the budget when the server accepts and never answers', async () => {
     const base = await servers.start('hang');
     const started = Date.now();
-    const r = await probeWithBudget(adapter, target(`${base}/healthz`), { timeoutMs: 300, now: started, heartbeatGraceMs: 90_000 });
+    const r = await probeWithBudget(adapter, target(`${base}/healthz`), { timeoutMs: 300, now: started });
     const took = Date.now() - started;
     expect(r).toEqual({ runtimeState: 'unknown', processState: 'unknown', evidence: ['probe timed out after 300 ms'] });
     expect(took).toBeGreaterThanOrEqual(290);

@@ -52,7 +52,7 @@ async function apiServer(answer: Answer) {
 }
 
 const target = (ref = 'agents/agent-7/runner'): ProbeTarget => ({ taskId: 't1', runtime: { type: 'kubernetes', ref } });
-const budget = { timeoutMs: 2_000, now: 0, heartbeatGraceMs: 90_000 };
+const budget = { timeoutMs: 2_000, now: 0 };
 
 describe('kubernetes adapter through the real client and a stand-in API server', () => {
   it('reads a running pod: GET on the pod path, alive/alive', async () => {
@@ -86,7 +86,7 @@ describe('kubernetes adapter through the real client and a stand-in API server',
   it('aborts a hung API call with the probe signal: the adapter answers unknown, not the budget', async () => {
     const { pods } = await apiServer('hang');
     const started = Date.now();
-    const r = await new KubernetesProbeAdapter(pods).probe(target(), { signal: AbortSignal.timeout(200), now: 0, heartbeatGraceMs: 90_000 });
+    const r = await new KubernetesProbeAdapter(pods).probe(target(), { signal: AbortSignal.timeout(200), now: 0 });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(r).toMatchObject({ runtimeState: 'unknown', processState: 'unknown' });
     expect(r.evidence[0]).toMatch(/aborted/);

@@ -13,7 +13,7 @@ const children = new Children();
 afterEach(() => children.killAll());
 
 const adapter = new ProcessProbeAdapter({ nodeName: 'this-host' });
-const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now(), heartbeatGraceMs: 90_000 });
+const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now() });
 const target = (pid: number | undefined, pidStartTime?: string, host = 'this-host'): ProbeTarget => ({
   taskId: 't1',
   runtime: { type: 'process', ref: '' },

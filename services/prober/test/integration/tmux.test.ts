@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 const adapter = new TmuxProbeAdapter({ nodeName: 'h' });
-const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now(), heartbeatGraceMs: 90_000 });
+const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now() });
 const target = (ref: string, pid?: number, pidStartTime?: string): ProbeTarget => ({ taskId: 't1', runtime: { type: 'tmux', ref }, pid, pidStartTime, host: 'h' });
 
 describe('tmux adapter on a real tmux server', () => {

@@ -30,7 +30,7 @@ function recorded(name: K8sFixture | { status: number }): PodApi & { deleted: st
   };
 }
 
-const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now(), heartbeatGraceMs: 90_000 });
+const ctx = (): ProbeContext => ({ signal: new AbortController().signal, now: Date.now() });
 const target = (ref: string): ProbeTarget => ({ taskId: 't1', runtime: { type: 'kubernetes', ref } });
 const probe = (fixture: K8sFixture | { status: number }, ref = 'agents/agent-7/runner') => new KubernetesProbeAdapter(recorded(fixture)).probe(target(ref), ctx());
 

@@ -3,7 +3,7 @@ import type { ProbeAdapter, ProbeContext, ProbeResult, ProbeTarget } from '@smar
 import { probeWithBudget } from '../../src/probes/probe-with-budget.js';
 
 const target: ProbeTarget = { taskId: 't1', runtime: { type: 'http', ref: 'http://x' } };
-const budget = { timeoutMs: 100, now: 1_000, heartbeatGraceMs: 90_000 };
+const budget = { timeoutMs: 100, now: 1_000 };
 const adapter = (probe: (t: ProbeTarget, ctx: ProbeContext) => Promise<ProbeResult>): ProbeAdapter => ({ type: 'http', probe });
 
 describe('probeWithBudget', () => {
@@ -18,7 +18,7 @@ describe('probeWithBudget', () => {
       budget,
     );
     expect(r).toEqual({ runtimeState: 'alive', processState: 'dead', evidence: ['seen'], exitCode: 1 });
-    expect(seen).toMatchObject({ now: 1_000, heartbeatGraceMs: 90_000 });
+    expect(seen).toMatchObject({ now: 1_000 });
     expect(seen?.signal.aborted).toBe(false);
   });
 
