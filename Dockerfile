@@ -6,7 +6,7 @@
 #
 #   docker build -t smart-reap .
 #   docker run --rm -e REDIS_URL=redis://host:6379 -p 8080:8080 smart-reap                      # all three services
-#   docker run --rm ... smart-reap node --import tsx services/reaper/src/cli/main.ts start --only prober
+#   docker run --rm ... smart-reap node --import tsx services/cli/src/main.ts start --only prober
 #
 # The command is the `reaper` script of package.json run directly, not `pnpm -s reaper start`:
 # pnpm runs a script through `sh -c`, and on SIGTERM it signals that shell, which dies without
@@ -47,4 +47,4 @@ EXPOSE 8080
 # tini reaps orphans (the prober spawns tmux and ps); -s makes it a subreaper, so it does so even
 # where it is not PID 1 (the host-local prober shares the host's PID namespace).
 ENTRYPOINT ["/usr/bin/tini", "-s", "--"]
-CMD ["node", "--import", "tsx", "services/reaper/src/cli/main.ts", "start"]
+CMD ["node", "--import", "tsx", "services/cli/src/main.ts", "start"]

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CRASH_TYPES, type CrashType } from '../../packages/shared/src/schemas/diagnosis.js';
-import { tailText } from '../../packages/shared/src/domain/log-tail.js';
+import { CRASH_TYPES, tailText, type CrashType } from '@smart-reap/shared';
 
 export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'crash-tails');
 

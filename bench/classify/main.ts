@@ -4,8 +4,7 @@
  * per crash type, the overall accuracy and every misclassified fixture; exits 1 when a type falls
  * below 90 % precision or recall.
  */
-import { classify } from '../../packages/shared/src/domain/classifier/index.js';
-import { CRASH_TYPES } from '../../packages/shared/src/schemas/diagnosis.js';
+import { CRASH_TYPES, classify } from '@smart-reap/shared';
 import { resolve } from 'node:path';
 import { FIXTURES_DIR, loadFixtures } from './fixtures.js';
 import { formatTable, perType, type Outcome } from './report.js';

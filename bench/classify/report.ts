@@ -1,4 +1,4 @@
-import type { CrashType } from '../../packages/shared/src/schemas/diagnosis.js';
+import type { CrashType } from '@smart-reap/shared';
 
 export interface Outcome {
   name: string;

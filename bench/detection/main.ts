@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { configWith, createLogger, startPrivateRedis, type Task } from '@smart-reap/shared';
-import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack } from '@smart-reap/cli';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // `node --import tsx`, not the tsx binary: the binary runs the script in a child process, so a

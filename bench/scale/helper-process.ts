@@ -5,7 +5,7 @@
  * Driven over IPC by bench/scale/main.ts.
  */
 import { configWith, createCore, createLogger } from '@smart-reap/shared';
-import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack } from '@smart-reap/cli';
 import { BEAT_MS, SCALE_CONFIG, type FromHelper, type ToHelper } from './helper-protocol.js';
 import { ProbeGaps } from './probe-gaps.js';
 

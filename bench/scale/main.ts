@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { configWith, createLogger, startPrivateRedis, type ClaimBody } from '@smart-reap/shared';
-import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack } from '@smart-reap/cli';
 import { BEAT_MS, SCALE_CONFIG, type FromHelper, type ToHelper } from './helper-protocol.js';
 import { ProbeGaps } from './probe-gaps.js';
 

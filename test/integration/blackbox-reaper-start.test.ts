@@ -14,7 +14,7 @@ import { redisUrl, uniquePrefix } from '../support/redis-context.js';
  */
 
 const root = join(import.meta.dirname, '../..');
-const main = join(root, 'services/reaper/src/cli/main.ts');
+const main = join(root, 'services/cli/src/main.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'blackbox-reaper-start-'));
 
 /** Short timings, so each check takes seconds: a silent runner is stale after 300 ms, and a live one past its deadline gets no extension. */

@@ -10,7 +10,7 @@ import { dropPrefix, redisUrl, uniquePrefix } from '../support/redis-context.js'
 import { isAlive, processStartTime, startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
 const root = join(import.meta.dirname, '../..');
-const main = join(root, 'services/reaper/src/cli/main.ts');
+const main = join(root, 'services/cli/src/main.ts');
 
 /**
  * Kill -9 in the middle of a recovery (issue 5): the killed process's diagnose jobs are left

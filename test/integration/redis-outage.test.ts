@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configWith, createLogger, freePort } from '@smart-reap/shared';
-import { startStack, type Stack } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack, type Stack } from '@smart-reap/cli';
 import { isAlive, processStartTime, waitFor } from '../support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, configWith, createLogger } from '@smart-reap/shared';
-import { startStack } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack } from '@smart-reap/cli';
 import { redisUrl, uniquePrefix } from '../support/redis-context.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 

@@ -6,7 +6,7 @@ import { redisUrl } from '../support/redis-context.js';
 import { isAlive, processStartTime, startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
 const root = join(import.meta.dirname, '../..');
-const main = join(root, 'services/reaper/src/cli/main.ts');
+const main = join(root, 'services/cli/src/main.ts');
 
 /**
  * Supervision never lapses silently (issue 10), on the real stack with real runner processes.

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPrivateRedis } from '../../packages/shared/src/redis/private-redis-server.js';
+import { startPrivateRedis } from '@smart-reap/shared';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { configWith, createLogger, type ClaimedTask, type Config, type Task } from '@smart-reap/shared';
-import { startStack, type ServiceName, type StackOptions } from '../../services/reaper/src/runtime/start-stack.js';
+import { startStack, type ServiceName, type StackOptions } from '@smart-reap/cli';
 import { dropPrefix, redisUrl, uniquePrefix } from './redis-context.js';
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

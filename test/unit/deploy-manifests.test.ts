@@ -14,7 +14,7 @@ describe('deployment files', () => {
   const deployment = loadDeployment(ROOT);
 
   it('the reaper script of package.json is the command every manifest runs', () => {
-    expect(reaperScriptArgv(deployment.packageJson)).toEqual(['node', '--import', 'tsx', 'services/reaper/src/cli/main.ts']);
+    expect(reaperScriptArgv(deployment.packageJson)).toEqual(['node', '--import', 'tsx', 'services/cli/src/main.ts']);
   });
 
   it('Kubernetes manifests, compose, Dockerfile and the config schema agree', () => {

@@ -4,7 +4,7 @@ import { createLogger, type Config } from '@smart-reap/shared';
 import { createTestCore } from '../../../../test/support/test-core.js';
 import { createApp } from '../../src/api/create-app.js';
 import { Readiness, redisPingCheck } from '../../src/ops/readiness.js';
-import { listen, type ListenOptions } from '../../src/runtime/service-host.js';
+import { listen, type ListenOptions } from '../../src/api/service-host.js';
 
 /** The task API in-process on a free port over a test core. */
 export async function startTestApi(values: Partial<Record<keyof Config, string | number | boolean>> = {}, listenOptions: ListenOptions = {}) {
