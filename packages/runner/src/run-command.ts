@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Task } from '@smart-reap/shared';
 import { RunnerApiError } from './client/runner-api-error.js';
 import { RunnerClient } from './client/runner-client.js';
-import { readProcessStartTime } from '@smart-reap/prober';
+import { readProcessStartTime } from '@smart-reap/shared';
 import { describeApiFailure, isTransient, withRetries } from './api-failure.js';
 import { RUN_EXIT, describeExit, exitCodeOf, signalExitCode } from './exit-status.js';
 import { FileFollower } from './file-follower.js';

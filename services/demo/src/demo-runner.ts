@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Progress, Task } from '@smart-reap/shared';
 import { ApiClient, RunnerApiError, RunnerClient } from '@smart-reap/runner';
-import { readProcessStartTime } from '@smart-reap/prober';
+import { readProcessStartTime } from '@smart-reap/shared';
 import { Lines, parseControlLine, type ControlMessage } from './control-channel.js';
 import { LogPump } from './log-pump.js';
 import type { ProgramInfo, ProgramSpec } from './runner-programs.js';

@@ -1,7 +1,5 @@
-export * from './proc/parse-proc-stat.js';
 export * from './proc/wait-status.js';
 export * from './proc/signal-name.js';
-export * from './proc/read-proc-stat.js';
 export * from './proc/process-identity.js';
 export * from './proc/process-tree.js';
 export * from './proc/kill-tree.js';

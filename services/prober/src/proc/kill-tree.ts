@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { hasExited, type ProcStat } from './parse-proc-stat.js';
+import { hasExited, type ProcStat } from '@smart-reap/shared';
 import { descendantsOf, readProcessTable } from './process-tree.js';
-import type { ProcOptions } from './read-proc-stat.js';
+import type { ProcOptions } from '@smart-reap/shared';
 
 export interface KillTreeOptions {
   /** Default `/proc`. */

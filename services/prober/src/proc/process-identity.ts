@@ -1,5 +1,4 @@
-import { hasExited, type ProcStat } from './parse-proc-stat.js';
-import { readProcStat, type ProcOptions } from './read-proc-stat.js';
+import { hasExited, readProcStat, type ProcOptions, type ProcStat } from '@smart-reap/shared';
 import { decodeWaitStatus, describeExit } from './wait-status.js';
 
 /** What one look at a pid says about the runner that was claimed with it. */

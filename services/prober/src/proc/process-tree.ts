@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import type { ProcStat } from './parse-proc-stat.js';
-import { DEFAULT_PROC_ROOT, readProcStat, type ProcOptions } from './read-proc-stat.js';
+import { DEFAULT_PROC_ROOT, readProcStat, type ProcOptions, type ProcStat } from '@smart-reap/shared';
 
 /**
  * Every process visible in procfs, by pid. Children are found from each process's ppid rather than

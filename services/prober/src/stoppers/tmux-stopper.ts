@@ -1,6 +1,6 @@
 import type { ProbeTarget, RunnerStopper, StopResult } from '@smart-reap/shared';
 import { killProcessTree, type KillTreeOptions, type KillTreeResult } from '../proc/kill-tree.js';
-import { readProcessStartTime } from '../proc/read-proc-stat.js';
+import { readProcessStartTime } from '@smart-reap/shared';
 import { foreignHostEvidence } from '../probes/host-guard.js';
 import { errorMessage } from '../probes/probe-results.js';
 import { TmuxClient, type TmuxOptions } from '../tmux/tmux-client.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProbeContext, ProbeTarget } from '@smart-reap/shared';
 import { ProcessProbeAdapter } from '../../src/probes/process-adapter.js';
 import { listDescendants } from '../../src/proc/process-tree.js';
-import { readProcessStartTime } from '../../src/proc/read-proc-stat.js';
+import { readProcessStartTime } from '@smart-reap/shared';
 import { Children, exited, firstLine, startTimeOf, stateOf, waitFor } from '../support/children.js';
 import { spawnOnPid } from '../support/pid-cycle.js';
 

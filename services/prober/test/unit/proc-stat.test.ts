@@ -2,11 +2,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasExited, parseProcStat, type ProcStat } from '../../src/proc/parse-proc-stat.js';
+import { hasExited, parseProcStat, type ProcStat } from '@smart-reap/shared';
 import { killProcessTree } from '../../src/proc/kill-tree.js';
 import { checkProcessIdentity } from '../../src/proc/process-identity.js';
 import { descendantsOf, readProcessTable } from '../../src/proc/process-tree.js';
-import { readProcessStartTime } from '../../src/proc/read-proc-stat.js';
+import { readProcessStartTime } from '@smart-reap/shared';
 import { decodeWaitStatus, describeExit } from '../../src/proc/wait-status.js';
 
 /** A stat line as Linux 6.x prints it (52 fields), with the fields the prober reads set. */
