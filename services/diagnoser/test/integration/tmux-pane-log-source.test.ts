@@ -20,11 +20,13 @@ describe('tmux pane log source', () => {
   it("reads the pane of a session on the runner's own socket, by the same ref the prober reads", async () => {
     const tmux = new TmuxServer({ remainOnExit: true });
     servers.push(tmux);
-    tmux.newSession('agent', `sh -c 'echo step 1; echo "Traceback (most recent call last):"; echo "KeyError: choices"; exit 1'`);
+    // The short sleep lets tmux read the pane's output before its process exits: a command that
+    // exits at once can leave a dead pane whose last lines tmux never read (seen under load).
+    tmux.newSession('agent', `sh -c 'echo step 1; echo "Traceback (most recent call last):"; echo "KeyError: choices"; sleep 0.3; exit 1'`);
     const tail = await waitFor('the pane to show the traceback', async () => {
       const bytes = await source.read(task(tmux.ref('agent')), 4096, AbortSignal.timeout(5000));
       return bytes?.toString().includes('KeyError') ? bytes.toString() : undefined;
-    });
+    }, 15_000);
     expect(tail).toMatch(/step 1\nTraceback \(most recent call last\):\nKeyError: choices\n/);
   });
 
