@@ -25,7 +25,7 @@ export function jobProcessor<Q extends QueueName>(queue: Q, handlers: JobHandler
 }
 
 /** A ZodError's issues as `field: reason`, joined; `(data)` for the job data as a whole. */
-export function issuesText(err: ZodError): string {
+function issuesText(err: ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
 }
 

@@ -33,6 +33,7 @@ export function startIntakeWorker(o: IntakeWorkerOptions): Worker {
     QUEUE.tasks,
     {
       task: async (data, job): Promise<IntakeResult> => {
+        // A job a worker took always has its id (BullMQ numbers those added without one).
         const { task, created } = await o.tasks.create(intakeBody(data, job.id!));
         return { taskId: task.id, status: task.status, created };
       },
