@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { QUEUE, taskJobId, type Task } from '@smart-reap/shared';
+import { QUEUE, assignedJobId, type Task } from '@smart-reap/shared';
 import { startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
 /** What a runner that hit a provider's rate limit leaves in its log file. */
@@ -108,7 +108,7 @@ describe('incident holds', () => {
 
     // At once: well inside the reassign worker's 1 s recheck for every promoted job.
     await waitFor(async () => (await tasks(s, held.map((t) => t.id))).every((t) => t.status === 'ASSIGNED' && t.attempt === 2), 1500, 'held retries ASSIGNED');
-    for (const t of held) expect(await s.core.queues.queue(QUEUE.tasks).getJob(taskJobId(t.id, 2)), t.id).toBeTruthy();
+    for (const t of held) expect(await s.core.queues.queue(QUEUE.assigned).getJob(assignedJobId(t.id, 2)), t.id).toBeTruthy();
 
     // Idempotent: a second resolve keeps the first resolution.
     const again = await s.api('POST', `/incidents/${incident.id}/resolve`, { by: 'bob' });

@@ -16,6 +16,7 @@ export * from './errors/forbidden-error.js';
 export * from './errors/config-error.js';
 export * from './errors/foreign-errors.js';
 export * from './domain/lease.js';
+export * from './domain/intake.js';
 export * from './domain/public-task.js';
 export * from './errors/invalid-field-error.js';
 export * from './domain/resolve-claim-host.js';

@@ -10,6 +10,7 @@ export { registerGlobalGauges } from './metrics/global-gauges.js';
 export { reaperMetrics, type ReaperMetrics } from './metrics/reaper-metrics.js';
 export { Readiness, redisPingCheck } from './ops/readiness.js';
 export { unsupervisedNotice } from './ops/supervision-notice.js';
+export { intakeContract, startIntakeWorker } from './intake/intake-worker.js';
 export { startReassignWorker } from './reassign/reassign-worker.js';
 export { ProbeScheduler, type TickStats } from './scheduler/probe-scheduler.js';
 export { SupervisionTracker } from './scheduler/supervision-tracker.js';

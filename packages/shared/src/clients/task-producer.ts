@@ -13,7 +13,7 @@ export interface TaskProducerOptions {
 
 /**
  * For producers that would rather not go through HTTP: creates tasks straight in Redis and puts
- * them on the BullMQ tasks queue. It is the same TaskService as `POST /tasks`, so validation,
+ * them on the BullMQ assigned queue. It is the same TaskService as `POST /tasks`, so validation,
  * idempotency keys and deduplication hold alike; a bad body throws the ZodError naming the field.
  */
 export class TaskProducer {

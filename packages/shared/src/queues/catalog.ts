@@ -1,10 +1,14 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { CreateTaskBodySchema } from '../schemas/api.js';
 import { AxisStateSchema, ReporterSchema, RuntimeRefSchema, type RuntimeRef, type Task } from '../schemas/task.js';
 
 /** BullMQ queue names (no ':' allowed). Host-local probes go to `probe-<host>`. */
 export const QUEUE = {
+  /** The intake: plain BullMQ producers add `task` jobs here (DESIGN §9); the reaper turns each into a task. */
   tasks: 'tasks',
+  /** One pointer job per ASSIGNED attempt, smart-reap's own: kept apart from the intake so its worker never sees them. */
+  assigned: 'assigned',
   probe: 'probe',
   diagnose: 'diagnose',
   reassign: 'reassign',
@@ -29,8 +33,8 @@ export function probeQueueFor(target: { runtime: Pick<RuntimeRef, 'type'>; host?
   return local ? hostProbeQueue(target.host ?? 'unknown-host') : QUEUE.probe;
 }
 
-/** The jobId of a task's waiting job on the tasks queue: one per attempt. */
-export function taskJobId(taskId: string, attempt: number): string {
+/** The jobId of a task's pointer job on the assigned queue: one per attempt. */
+export function assignedJobId(taskId: string, attempt: number): string {
   return `${taskId}-a${attempt}`;
 }
 
@@ -50,8 +54,10 @@ export const ProbeTargetSchema = z.object({
 
 /** The typed job catalog: each queue's payloads, validated at enqueue and parsed before a handler sees them. */
 export const JobSchemas = {
+  /** A producer's task, as the POST /tasks body: the intake worker creates it (the job id is its idempotency key). */
+  task: CreateTaskBodySchema,
   /** A task waiting for a runner; BullMQ-native runners take it from here, the API claim removes it. */
-  task: z.object({ taskId: z.string(), attempt: z.number().int().positive() }),
+  assigned: z.object({ taskId: z.string(), attempt: z.number().int().positive() }),
   /** One probe round for a batch of tasks, each probed under its own budget. */
   probe: z
     .object({ round: z.number(), targets: z.array(ProbeTargetSchema.extend({ attempt: z.number().int().positive() })).min(1) })
@@ -115,6 +121,7 @@ export type ProbeResultJob = JobData<'decide'>['results'][number];
 /** Which family of queues takes each job: the handler map of a worker on that family must cover exactly these. */
 export const JOB_FAMILY = {
   task: QUEUE.tasks,
+  assigned: QUEUE.assigned,
   probe: QUEUE.probe,
   stop: QUEUE.probe,
   diagnose: QUEUE.diagnose,
@@ -128,7 +135,7 @@ type QueueOf<F extends QueueFamily> = F extends typeof QUEUE.probe ? ProbeQueue 
 
 /** What a job needs besides its data: how long a task or reassign waits, a probe job's number within its round. */
 export interface JobExtras {
-  task: { delay: number };
+  assigned: { delay: number };
   reassign: { delay: number };
   probe: { batch: number };
 }
@@ -139,8 +146,8 @@ export type JobExtraArgs<N extends JobName> = N extends keyof JobExtras ? [extra
 export interface JobSpec<N extends JobName> {
   /** The queue the job goes to, from its data: probes and stops go to the queue that sees their runner. */
   queue: (data: JobData<N>) => QueueOf<(typeof JOB_FAMILY)[N]>;
-  /** Deterministic where a replay must find the job it made, so a step run twice enqueues once. */
-  jobId: (data: JobData<N>, extra: ExtraOf<N>) => string;
+  /** Deterministic where a replay must find the job it made, so a step run twice enqueues once; undefined lets BullMQ number it. */
+  jobId: (data: JobData<N>, extra: ExtraOf<N>) => string | undefined;
   options: (extra: ExtraOf<N>) => Omit<JobsOptions, 'jobId'>;
 }
 
@@ -148,7 +155,13 @@ export interface JobSpec<N extends JobName> {
 export const JOBS: { [N in JobName]: JobSpec<N> } = {
   task: {
     queue: () => QUEUE.tasks,
-    jobId: (d) => taskJobId(d.taskId, d.attempt),
+    // The intake takes the job id as the idempotency key: one named by the data is the same key.
+    jobId: (d) => d.idempotencyKey,
+    options: () => ({}),
+  },
+  assigned: {
+    queue: () => QUEUE.assigned,
+    jobId: (d) => assignedJobId(d.taskId, d.attempt),
     options: ({ delay }) => ({ delay }),
   },
   probe: {

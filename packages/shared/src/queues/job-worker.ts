@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { ZodError } from 'zod';
 import { JOB_FAMILY, JobSchemas, type FamilyOf, type JobData, type JobName, type JobsOf, type QueueFamily, type QueueName } from './catalog.js';
 
 /** One handler for every job its queue takes, each given the data its schema parsed. */
@@ -16,8 +17,16 @@ export function jobProcessor<Q extends QueueName>(queue: Q, handlers: JobHandler
     const handler = Object.hasOwn(JOB_FAMILY, name) && Object.hasOwn(byName, name) ? byName[name] : undefined;
     // Only a hand-made job (the board, a script) gets here: retrying it would not make it known.
     if (!handler) throw new UnrecoverableError(`no handler for "${job.name}" jobs on ${queue}`);
-    return handler(JobSchemas[name].parse(job.data), job, token);
+    const parsed = JobSchemas[name].safeParse(job.data);
+    // Data that does not validate will not on a retry either: failed at once, naming each field and why.
+    if (!parsed.success) throw new UnrecoverableError(`invalid "${job.name}" job: ${issuesText(parsed.error)}`);
+    return handler(parsed.data, job, token);
   };
+}
+
+/** A ZodError's issues as `field: reason`, joined; `(data)` for the job data as a whole. */
+function issuesText(err: ZodError): string {
+  return err.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
 }
 
 /**

@@ -5,7 +5,7 @@ import { endedForGood } from '../domain/dedup-admission.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
-import { QUEUE, diagnoseJob, taskJobId } from '../queues/catalog.js';
+import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody } from '../schemas/api.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
@@ -111,10 +111,10 @@ export class TaskService {
     return { task: { id, status: task.status }, created: true };
   }
 
-  /** Puts an ASSIGNED task on the tasks queue for BullMQ-native runners and the dashboard. */
+  /** Puts an ASSIGNED task on the assigned queue for BullMQ-native runners and the dashboard. */
   async offer(task: Task): Promise<void> {
     const delay = Math.max(0, (task.healHint?.notBefore ?? 0) - this.store.clock());
-    await this.queues.enqueue('task', { taskId: task.id, attempt: task.attempt }, { delay });
+    await this.queues.enqueue('assigned', { taskId: task.id, attempt: task.attempt }, { delay });
   }
 
   /** The oldest claimable task of the given kinds, now IN_PROGRESS for this runner; undefined when none. */
@@ -138,7 +138,7 @@ export class TaskService {
       const maxAge = await this.maxAgeFor(current);
       try {
         const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge, leaseHash));
-        await this.queues.queue(QUEUE.tasks).remove(taskJobId(claimed.id, claimed.attempt)).catch(() => 0);
+        await this.queues.queue(QUEUE.assigned).remove(assignedJobId(claimed.id, claimed.attempt)).catch(() => 0);
         return { ...claimed, lease };
       } catch (err) {
         if (err instanceof ConflictError || err instanceof NotFoundError) continue;

@@ -5,7 +5,7 @@ import { Keys, QUEUE, TaskProducer, createRedisClient, type CreateTaskBody } fro
 import { startTestStack, type TestStack } from '../../../../test/support/stack.js';
 import { redisUrl, uniquePrefix } from '../../../../test/support/redis-context.js';
 
-describe('TaskProducer: tasks straight onto Redis and the BullMQ tasks queue', () => {
+describe('TaskProducer: tasks straight onto Redis and the BullMQ assigned queue', () => {
   let producer: TaskProducer | undefined;
   let stack: TestStack | undefined;
   afterEach(async () => {
@@ -14,7 +14,7 @@ describe('TaskProducer: tasks straight onto Redis and the BullMQ tasks queue', (
     producer = stack = undefined;
   });
 
-  it('creates a task the reaper serves, on the tasks queue, with idempotency and a clear error for a bad body', async () => {
+  it('creates a task the reaper serves, on the assigned queue, with idempotency and a clear error for a bad body', async () => {
     const prefix = uniquePrefix('prod');
     stack = await startTestStack({ KEY_PREFIX: prefix }, ['reaper']);
     producer = await TaskProducer.connect({ redisUrl: redisUrl(), keyPrefix: prefix });
@@ -24,7 +24,7 @@ describe('TaskProducer: tasks straight onto Redis and the BullMQ tasks queue', (
     expect(first.created).toBe(true);
     expect(again).toEqual({ task: first.task, created: false });
 
-    const queue = new Queue(QUEUE.tasks, { connection: createRedisClient({ url: redisUrl(), role: 'worker' }), prefix: new Keys(prefix).bullPrefix() });
+    const queue = new Queue(QUEUE.assigned, { connection: createRedisClient({ url: redisUrl(), role: 'worker' }), prefix: new Keys(prefix).bullPrefix() });
     const jobs = await queue.getJobs(['waiting', 'delayed']);
     await queue.close();
     expect(jobs.map((j) => j.data)).toEqual([{ taskId: first.task.id, attempt: 1 }]);

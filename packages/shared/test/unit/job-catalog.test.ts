@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
@@ -7,6 +7,7 @@ import {
   Keys,
   QUEUE,
   diagnoseJob,
+  intakeBody,
   hostProbeQueue,
   jobProcessor,
   planJob,
@@ -59,7 +60,8 @@ describe('job routing', () => {
   });
 
   it('sends the fixed jobs to their own queues', () => {
-    expect(planJob('task', { taskId: 't1', attempt: 1 }, { delay: 0 }).queue).toBe(QUEUE.tasks);
+    expect(planJob('assigned', { taskId: 't1', attempt: 1 }, { delay: 0 }).queue).toBe(QUEUE.assigned);
+    expect(planJob('task', { kind: 'etl' }).queue).toBe(QUEUE.tasks);
     expect(planJob('reassign', { taskId: 't1', attempt: 1 }, { delay: 0 }).queue).toBe(QUEUE.reassign);
     expect(planJob('diagnose', diagnoseJob({ id: 't1', attempt: 1 }, death)).queue).toBe(QUEUE.diagnose);
     expect(planJob('decide', { round: 1, queue: 'probe-node-a', results: [] }).queue).toBe(QUEUE.decide);
@@ -68,7 +70,10 @@ describe('job routing', () => {
 
 describe('job ids and options', () => {
   it('gives each attempt one id per job, so a replayed step adds nothing new', () => {
-    expect(planJob('task', { taskId: 't1', attempt: 3 }, { delay: 0 }).opts.jobId).toBe('t1-a3');
+    expect(planJob('assigned', { taskId: 't1', attempt: 3 }, { delay: 0 }).opts.jobId).toBe('t1-a3');
+    // A producer's job: its id is its idempotency key, so the data's own key is its id; BullMQ numbers the others.
+    expect(planJob('task', { kind: 'etl', idempotencyKey: 'batch-7' }).opts.jobId).toBe('batch-7');
+    expect(planJob('task', { kind: 'etl' }).opts.jobId).toBeUndefined();
     expect(planJob('reassign', { taskId: 't1', attempt: 3 }, { delay: 0 }).opts.jobId).toBe('reassign-t1-a3');
     expect(planJob('stop', stop('process', 'node-a')).opts.jobId).toBe('stop-t1-a2');
     expect(planJob('diagnose', diagnoseJob({ id: 't1', attempt: 3 }, death)).opts.jobId).toBe('diag-t1-a3');
@@ -88,7 +93,7 @@ describe('job ids and options', () => {
   });
 
   it('carries each job its options', () => {
-    expect(planJob('task', { taskId: 't1', attempt: 1 }, { delay: 250 }).opts).toEqual({ jobId: 't1-a1', delay: 250 });
+    expect(planJob('assigned', { taskId: 't1', attempt: 1 }, { delay: 250 }).opts).toEqual({ jobId: 't1-a1', delay: 250 });
     expect(planJob('reassign', { taskId: 't1', attempt: 1 }, { delay: 900 }).opts).toEqual({
       jobId: 'reassign-t1-a1',
       delay: 900,
@@ -136,7 +141,9 @@ describe('handler maps', () => {
 
   it('refuses a job whose data its schema does not accept, and a job the queue does not take', async () => {
     const run = jobProcessor(QUEUE.reassign, { reassign: async () => 'ok' });
-    await expect(run(job('reassign', { taskId: 't1' }))).rejects.toBeInstanceOf(ZodError);
+    // Bad data fails for good (no retry would make it valid), naming the field and the reason.
+    await expect(run(job('reassign', { taskId: 't1' }))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(run(job('reassign', { taskId: 't1' }))).rejects.toThrow(/^invalid "reassign" job: attempt: /);
     await expect(run(job('diagnose', diagnoseJob({ id: 't1', attempt: 1 }, death)))).rejects.toThrow(/no handler for "diagnose" jobs on reassign/);
     await expect(run(job('toString', {}))).rejects.toThrow(/no handler/);
   });
@@ -150,5 +157,21 @@ describe('handler maps', () => {
     // @ts-expect-error a handler for a job the queue never takes is refused as well
     const extra: JobHandlers<'reassign'> = { reassign: async () => undefined, diagnose: async () => undefined };
     expect([incomplete, neverStarted, extra]).toHaveLength(3);
+  });
+});
+
+describe('intake jobs (DESIGN §9)', () => {
+  it("make the POST /tasks body keyed by the job id, unless the data names its own key", () => {
+    expect(intakeBody({ kind: 'etl', payload: { day: 1 } }, '42')).toEqual({ kind: 'etl', payload: { day: 1 }, idempotencyKey: '42' });
+    expect(intakeBody({ kind: 'etl', idempotencyKey: 'batch-7' }, '42')).toEqual({ kind: 'etl', idempotencyKey: 'batch-7' });
+  });
+
+  it('fail a job whose data is not a valid POST /tasks body for good, naming the field', async () => {
+    const run = jobProcessor(QUEUE.tasks, { task: async (d) => d.kind });
+    expect(await run({ name: 'task', id: '1', data: { kind: 'etl' } } as Job)).toBe('etl');
+    await expect(run({ name: 'task', data: { kind: 'has space' } } as Job)).rejects.toThrow(/^invalid "task" job: kind: no spaces, colons or braces$/);
+    await expect(run({ name: 'task', data: {} } as Job)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(run({ name: 'task', data: { kind: 'etl', extra: 1 } } as Job)).rejects.toThrow(/extra/);
+    await expect(run({ name: 'assigned', data: { taskId: 't1', attempt: 1 } } as Job)).rejects.toThrow(/no handler for "assigned" jobs on tasks/);
   });
 });

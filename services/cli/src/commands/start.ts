@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, createLogger, loadConfig } from '@smart-reap/shared';
+import { ConfigError, QUEUE, createLogger, loadConfig } from '@smart-reap/shared';
+import { intakeContract } from '@smart-reap/reaper';
 import { watchParent } from '../runtime/parent-watch.js';
 import { redisForStart } from '../runtime/redis-for-start.js';
 import { reportPersistence } from '../runtime/redis-durability.js';
@@ -42,6 +43,8 @@ export function registerStart(program: Command): void {
       const stack = await startStack({ config, redisUrl: redis.url, services, logger });
       await reportPersistence(stack.core.redis, logger);
       logger.info({ services, address: stack.address, port: stack.port, dryRun: config.DRY_RUN }, `smart-reap up: API and dashboard on ${stack.url} (/admin/queues), bound to ${stack.address}`);
+      // Where a plain BullMQ producer's jobs become tasks: the one thing a producer needs to know.
+      if (services.includes('reaper')) logger.info({ queue: QUEUE.tasks, prefix: stack.core.keys.bullPrefix() }, intakeContract(stack.core.keys));
       let stopping = false;
       const stop = async (why: Record<string, unknown>) => {
         if (stopping) return;

@@ -35,6 +35,7 @@ import {
   redisPingCheck,
   registerGlobalGauges,
   startDecideWorker,
+  startIntakeWorker,
   startReassignWorker,
   unsupervisedNotice,
   type QueueBoard,
@@ -123,6 +124,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (has('reaper')) {
     const applier = new VerdictApplier({ store: core.store, queues: core.queues, events: core.events, escalator, metrics, logger, dryRun: config.DRY_RUN });
     workers.push(startDecideWorker({ connection: core.bullRedis, keys: core.keys, store: core.store, applier, escalator, metrics, logger, config, clock: o.clock }));
+    workers.push(startIntakeWorker({ connection: core.bullRedis, keys: core.keys, tasks: core.tasks, logger }));
     workers.push(
       startReassignWorker({
         connection: core.bullRedis,

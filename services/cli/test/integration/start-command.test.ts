@@ -153,7 +153,7 @@ describe('reaper start', () => {
     await waitForReady(redis);
     try {
       const keys = new Keys(prefix);
-      for (const name of [QUEUE.tasks, QUEUE.probe, QUEUE.decide, QUEUE.diagnose, QUEUE.reassign, hostProbeQueue(node)]) {
+      for (const name of [QUEUE.tasks, QUEUE.assigned, QUEUE.probe, QUEUE.decide, QUEUE.diagnose, QUEUE.reassign, hostProbeQueue(node)]) {
         const q = new Queue(name, { connection: redis, prefix: keys.bullPrefix() });
         expect(await q.getActiveCount(), `active jobs left in ${name}`).toBe(0);
         await q.close();

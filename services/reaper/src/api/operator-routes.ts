@@ -5,7 +5,7 @@ import { OperatorRetryBodySchema, decideOperatorRetry, type EventLog, type TaskS
 export function operatorRoutes(tasks: TaskService, events: EventLog): Router {
   const r = Router();
 
-  // FAILED → ASSIGNED (attempt + 1) in one compare-and-set, then onto the tasks queue as a
+  // FAILED → ASSIGNED (attempt + 1) in one compare-and-set, then onto the assigned queue as a
   // reassignment would be; a reassign job still waiting for the old attempt then finds it moved on.
   r.post('/tasks/:id/retry', async (req, res) => {
     const body = OperatorRetryBodySchema.parse(req.body ?? {});

@@ -29,7 +29,7 @@ export interface ReassignWorkerOptions {
 }
 
 /**
- * FAILED → ASSIGNED (attempt + 1) when decideReassign says so, then back onto the tasks queue.
+ * FAILED → ASSIGNED (attempt + 1) when decideReassign says so, then back onto the assigned queue.
  * The job id is per attempt and the move is one compare-and-set that decides again on what it
  * reads: replicas reassign once.
  */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { QUEUE } from '@smart-reap/shared';
 import { startTestStack, waitFor, type TestStack } from '../../../../test/support/stack.js';
 
 describe('POST /tasks/:id/retry: an operator gives a FAILED task one more attempt (DESIGN §9)', () => {
@@ -36,7 +37,7 @@ describe('POST /tasks/:id/retry: an operator gives a FAILED task one more attemp
     expect(retried.json).toEqual({ id: task.id, status: 'ASSIGNED', attempt: 2, maxRetries: 1 });
     const assigned = await stack.task(task.id);
     expect(assigned.history.at(-1)).toMatchObject({ from: 'FAILED', to: 'ASSIGNED', by: 'alice', reason: 'fixed the runner image' });
-    const jobs = await stack.core.queues.queue('tasks').getJobs(['waiting', 'delayed', 'prioritized']);
+    const jobs = await stack.core.queues.queue(QUEUE.assigned).getJobs(['waiting', 'delayed', 'prioritized']);
     expect(jobs.map((j) => j.id)).toContain(`${task.id}-a2`);
     const events = await stack.api('GET', `/events?taskId=${task.id}`);
     expect(events.json.events[0]).toMatchObject({ type: 'reassign', reason: expect.stringContaining('retry asked by alice') });
