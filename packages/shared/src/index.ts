@@ -65,3 +65,4 @@ export * from './domain/escalation.js';
 export * from './domain/reap.js';
 export * from './proc/parse-proc-stat.js';
 export * from './proc/read-proc-stat.js';
+export { readProcessStartTime } from './proc/read-proc-stat.js';

@@ -74,6 +74,16 @@ export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMin
   };
 }
 
+/**
+ * A claim of one named attempt (a BullMQ-native runner holding that attempt's pointer job): the
+ * same claim as decideClaim while the task is still ASSIGNED at that attempt, and no change once
+ * it moved on (claimed over HTTP, cancelled, reassigned as a later attempt): the job is stale.
+ */
+export function decideClaimById(task: Task, attempt: number, claim: ClaimBody, now: number, maxAgeMinutes: number, leaseHash: string): RunnerDecision | { keep: true } {
+  if (task.status !== 'ASSIGNED' || task.attempt !== attempt) return { keep: true };
+  return decideClaim(task, claim, now, maxAgeMinutes, leaseHash);
+}
+
 export function decideHeartbeat(task: Task, body: HeartbeatBody, now: number): RunnerDecision {
   const refused = checkCurrentRunner(task, body.runnerId, body.lease);
   if (refused) return { refuse: refused };

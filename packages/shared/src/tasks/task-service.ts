@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { endedForGood } from '../domain/dedup-admission.js';
 import { hashLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
-import { checkLease, decideCancel, decideClaim, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
+import { checkLease, decideCancel, decideClaim, decideClaimById, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody } from '../schemas/api.js';
@@ -146,6 +146,25 @@ export class TaskService {
       }
     }
     throw new ConflictError('too many runners are claiming at once; try again', 'contention');
+  }
+
+  /**
+   * Claims the task a pointer job names, at the attempt it names, in one CAS through the same host
+   * resolution, guard and decision as `claim`; undefined when the task is gone or no longer ASSIGNED
+   * at that attempt (its job is then stale and just ends).
+   */
+  async claimById(id: string, attempt: number, asked: ClaimBody): Promise<ClaimedTask | undefined> {
+    const claim = await this.resolveClaim(asked);
+    await this.checkClaim?.(claim);
+    const { store } = this;
+    const current = await store.get(id);
+    if (!current || current.status !== 'ASSIGNED' || current.attempt !== attempt) return undefined;
+    const lease = randomBytes(32).toString('base64url');
+    const maxAge = await this.maxAgeFor(current);
+    const leaseHash = hashLease(lease);
+    const after = await store.mutate(id, (task, now) => decideClaimById(task, attempt, claim, now, maxAge, leaseHash));
+    // Kept unchanged (moved on between the read and the CAS): no lease of this claim was written.
+    return after.leaseHash === leaseHash ? { ...after, lease } : undefined;
   }
 
   async heartbeat(id: string, body: HeartbeatBody): Promise<Task> {
