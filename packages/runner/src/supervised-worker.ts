@@ -58,7 +58,6 @@ function isFenced(err: unknown): boolean {
 /** The redis:// URL of a BullMQ connection, for the task store beside the queue. */
 export function redisUrlOf(connection: ConnectionOptions): string {
   const o: Record<string, any> = 'options' in connection && typeof (connection as any).duplicate === 'function' ? (connection as any).options : connection;
-  if (typeof o.url === 'string') return o.url;
   const auth = o.password ? `${encodeURIComponent(o.username ?? '')}:${encodeURIComponent(o.password)}@` : '';
   return `${o.tls ? 'rediss' : 'redis'}://${auth}${o.host ?? '127.0.0.1'}:${o.port ?? 6379}/${o.db ?? 0}`;
 }

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   checkLease,
   decideClaim,
+  decideClaimById,
   decideComplete,
   decideHeartbeat,
   decideRunnerFail,
@@ -57,6 +58,15 @@ describe('lease checks (DESIGN §9)', () => {
   it('a runner reaped once may claim the same task again: its new lease speaks, fencedRunners notwithstanding', () => {
     const t = live({ fencedRunners: ['r1'] });
     expect(decideHeartbeat(t, { runnerId: 'r1', lease: LEASE }, 5)).toHaveProperty('write');
+  });
+
+  it('decideClaimById claims the named attempt while it is ASSIGNED, and changes nothing once the task moved on', () => {
+    const claim = { runnerId: 'r1', runtime: { type: 'process' as const, ref: '' } };
+    const assigned = taskFixture({ status: 'ASSIGNED', attempt: 2 });
+    expect(decideClaimById(assigned, 2, claim, 10, 5, hashLease('n'))).toMatchObject({ write: { status: 'IN_PROGRESS', leaseHash: hashLease('n') } });
+    expect(decideClaimById(assigned, 1, claim, 10, 5, hashLease('n'))).toEqual({ keep: true });
+    expect(decideClaimById(taskFixture({ status: 'IN_PROGRESS', attempt: 2 }), 2, claim, 10, 5, hashLease('n'))).toEqual({ keep: true });
+    expect(decideClaimById(taskFixture({ status: 'CANCELLED', attempt: 2 }), 2, claim, 10, 5, hashLease('n'))).toEqual({ keep: true });
   });
 
   it("decideClaim sets the new attempt's hash and keeps a bounded list of ended ones", () => {
