@@ -111,15 +111,16 @@ export class SupervisedWorker<Payload = any, Result = any> {
   private async handle(job: Job, token: string | undefined, processor: SupervisedProcessor<Payload, Result>): Promise<unknown> {
     const { taskId, attempt } = JobSchemas.assigned.parse(job.data);
     const { tasks, store } = this.core;
-    if (this.kinds) {
-      const task = await store.get(taskId);
-      if (task && !this.kinds.includes(task.kind)) {
-        await job.moveToDelayed(Date.now() + OTHER_KIND_DELAY_MS, token);
-        throw new DelayedError();
-      }
-    }
-    const claimed = await tasks.claimById(taskId, attempt, await this.claimBody());
+    const offered = await store.get(taskId);
     // Claimed over HTTP, cancelled or reassigned since the job was put: it moved on, nothing to run.
+    // (Read first so that a stale job of another kind ends here rather than being put back forever.)
+    if (!offered || offered.status !== 'ASSIGNED' || offered.attempt !== attempt) return undefined;
+    if (this.kinds && !this.kinds.includes(offered.kind)) {
+      await job.moveToDelayed(Date.now() + OTHER_KIND_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    // The CAS decides: the read above may be stale by now.
+    const claimed = await tasks.claimById(taskId, attempt, await this.claimBody());
     if (!claimed) return undefined;
     const { lease, ...task } = claimed;
     const fenced = new AbortController();

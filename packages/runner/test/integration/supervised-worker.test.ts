@@ -101,6 +101,19 @@ describe('SupervisedWorker', () => {
     expect(await stack.task(id)).toMatchObject({ status: 'IN_PROGRESS', runner: { runnerId: `runner-${runner.pid}` } });
   });
 
+  it('with kinds, runs only those: a task of another kind is left for other workers', async () => {
+    stack = await startTestStack();
+    const ran: string[] = [];
+    start(async (_job, _token, { task }) => void ran.push(task.kind), { kinds: ['sw-a'] });
+    const other = (await stack.api('POST', '/tasks', { kind: 'sw-b' })).json.id as string;
+    const mine = (await stack.api('POST', '/tasks', { kind: 'sw-a' })).json.id as string;
+    await waitFor(async () => (await stack!.task(mine)).status === 'COMPLETED', 5000, 'the sw-a task done');
+    expect(ran).toEqual(['sw-a']);
+    expect((await stack.task(other)).status).toBe('ASSIGNED');
+    // Still claimable over HTTP: the worker put it back rather than taking it.
+    expect((await stack.claimAs(stack.spawnRunner(), 'sw-b'))?.id).toBe(other);
+  });
+
   it('SIGKILLed mid-job in its own process: the prober sees the pid gone and the task is diagnosed within seconds', async () => {
     stack = await startTestStack();
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
