@@ -191,7 +191,7 @@ async function main() {
   console.log('| figure | smart-reap runner | SupervisedWorker | BullMQ Worker, defaults |');
   console.log('| --- | --- | --- | --- |');
   console.log(`| SIGKILL → death seen (median of ${ROUNDS}) | ${median(detections)} ms | — | — |`);
-  console.log(`| SIGKILL → work back (task FAILED+diagnosed / next attempt or job re-run by a second worker) | ${sr} ms (median; max ${Math.max(...actions)} ms) | ${swKillMs} ms | ${bullKillMs} ms |`);
+  console.log(`| SIGKILL → work back (task FAILED+diagnosed / next attempt, after its reassign backoff, run by a second worker / job re-run by a second worker) | ${sr} ms (median; max ${Math.max(...actions)} ms) | ${swKillMs} ms | ${bullKillMs} ms |`);
   console.log(`| worker blocking its event loop 75 s, a second worker beside it | ${cpuReaped ? 'REAPED (wrong)' : `not reaped, ${cpuTask.status}`} | ${swReaped ? `WRONG: ${swBlocked.status}, started ${swBlocked.starts} times` : `not reaped, ${swBlocked.status}, started once`} | started ${bullStarts} times |`);
   console.log('');
   console.log(`ratio: smart-reap finds and recovers a SIGKILLed runner ${(bullKillMs / sr).toFixed(1)}× faster than BullMQ's stalled-job recovery`);
