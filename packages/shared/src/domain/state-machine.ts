@@ -8,6 +8,7 @@
  *   any transition                  checkTransition, applyTransition    state-machine.ts
  *   create, dedup re-admission      endedForGood                        dedup-admission.ts
  *   ASSIGNED → IN_PROGRESS (claim)  decideClaim                         runner-ops.ts
+ *     of one named attempt          decideClaimById                     runner-ops.ts
  *     its window                    effectiveMaxAge                     learned-timeout.ts
  *     its host                      resolveClaimHost                    resolve-claim-host.ts
  *     its log                       logPathRefusal                      log-ref-rule.ts
@@ -55,6 +56,7 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: 'any transition', decidedBy: ['checkTransition', 'applyTransition'], file: 'state-machine.ts' },
   { event: 'create: dedup re-admission', decidedBy: ['endedForGood'], file: 'dedup-admission.ts' },
   { event: 'ASSIGNED → IN_PROGRESS (claim)', decidedBy: ['decideClaim'], file: 'runner-ops.ts' },
+  { event: 'claim of one named attempt (a BullMQ-native runner)', decidedBy: ['decideClaimById'], file: 'runner-ops.ts' },
   { event: "claim: the attempt's window", decidedBy: ['effectiveMaxAge'], file: 'learned-timeout.ts' },
   { event: "claim: the runner's host", decidedBy: ['resolveClaimHost'], file: 'resolve-claim-host.ts' },
   { event: "claim: the runner's log", decidedBy: ['logPathRefusal'], file: 'log-ref-rule.ts' },
