@@ -70,6 +70,25 @@ describe('SupervisedWorker', () => {
     release();
   });
 
+  it('aborts the signal once a beat is fenced (the task was cancelled), and the late result changes nothing', async () => {
+    stack = await startTestStack();
+    let aborted: unknown;
+    start(
+      (_job, _token, { signal }) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve((aborted = signal.reason)))),
+      { heartbeatMs: 100 },
+    );
+    const id = (await stack.api('POST', '/tasks', { kind: 'sw' })).json.id as string;
+    await waitFor(async () => (await stack!.task(id)).status === 'IN_PROGRESS', 5000, 'claimed');
+    expect((await stack.api('POST', `/tasks/${id}/cancel`, {})).status).toBe(200);
+    await waitFor(async () => aborted, 3000, 'the signal aborted');
+    expect(aborted).toMatchObject({ code: 'runner_fenced' });
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await stack.task(id);
+    expect(after.status).toBe('CANCELLED');
+    expect(after.output).toBeUndefined();
+  });
+
   it('a throwing processor fails the task with its redacted error, and diagnosis takes it from there', async () => {
     stack = await startTestStack();
     start(async () => {
