@@ -22,7 +22,7 @@ import {
   loadDeployment,
   ofKind,
   parseDocs,
-  reaperScriptArgv,
+  prodScriptArgv,
   theConfigMap,
   workloads,
   type Container,
@@ -35,7 +35,7 @@ import {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const deployment = loadDeployment(ROOT);
-const argv = reaperScriptArgv(deployment.packageJson);
+const argv = prodScriptArgv(deployment.packageJson);
 
 /** A deployment of just these manifests (no compose, no image files): for the checks that read manifests only. */
 function tiny(yaml: string): Deployment {
@@ -204,7 +204,7 @@ describe('the checks catch drift', () => {
     expect(problems).toMatch(/no ClusterRoleBinding/);
   });
 
-  it('a compose command or a Kubernetes args that drifted from the reaper script', () => {
+  it('a compose command or a Kubernetes args that drifted from the reaper:prod script', () => {
     const d = broken((x) => {
       x.compose.services.diagnoser!.command = ['pnpm', '-s', 'reaper', 'start', '--only', 'diagnoser'];
       container(x, 'prober-local').args = [...argv, 'start', '--only', 'probers'];
@@ -212,7 +212,7 @@ describe('the checks catch drift', () => {
     const problems = checkCommands(d, argv).join('\n');
     expect(problems).toMatch(/compose diagnoser: command/);
     expect(problems).toMatch(/DaemonSet\/smart-reap-prober-local: args/);
-    expect(() => reaperScriptArgv({ scripts: { reaper: 'NODE_OPTIONS=x tsx main.ts && true' } })).toThrow(/plain command/);
+    expect(() => prodScriptArgv({ scripts: { 'reaper:prod': 'NODE_OPTIONS=x node main.js && true' } })).toThrow(/plain command/);
   });
 
   it('a compose service with a wrong env name or without the host PID namespace', () => {
@@ -257,7 +257,16 @@ describe('the checks catch drift', () => {
     expect(problems).toMatch(/pnpm-lock.yaml must reach the image/);
   });
 
-  it('checkDeployment runs every check, and reports a reaper script it cannot read', () => {
+  it('an image that does not build, or keeps the dev dependencies at run time', () => {
+    const d = broken((x) => {
+      x.dockerfile = x.dockerfile.replace(/^RUN pnpm -s build$/m, '').replace(/ --prod --store-dir/, ' --store-dir');
+    });
+    const problems = checkImage(d, argv).join('\n');
+    expect(problems).toMatch(/must build the workspace/);
+    expect(problems).toMatch(/production dependencies only/);
+  });
+
+  it('checkDeployment runs every check, and reports a reaper:prod script it cannot read', () => {
     const d = broken((x) => {
       theConfigMap(x)!.data!.DRY_RUN = 'maybe';
       x.dockerfile = x.dockerfile.replace('/usr/bin/tini', '/sbin/init');
@@ -266,6 +275,6 @@ describe('the checks catch drift', () => {
     expect(problems).toMatch(/ConfigMap\/smart-reap-config \+ REDIS_URL: invalid configuration:\n\s+DRY_RUN/);
     expect(problems).toMatch(/checkPods could not run: invalid configuration/);
     expect(problems).toMatch(/ENTRYPOINT must be \/usr\/bin\/tini/);
-    expect(checkDeployment(broken((x) => delete x.packageJson.scripts))).toEqual(['package.json: package.json has no "reaper" script']);
+    expect(checkDeployment(broken((x) => delete x.packageJson.scripts))).toEqual(['package.json: package.json has no "reaper:prod" script']);
   });
 });

@@ -6,15 +6,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkDeployment, loadDeployment, reaperScriptArgv } from '../support/deploy-manifests/index.js';
+import { checkDeployment, loadDeployment, prodScriptArgv } from '../support/deploy-manifests/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('deployment files', () => {
   const deployment = loadDeployment(ROOT);
 
-  it('the reaper script of package.json is the command every manifest runs', () => {
-    expect(reaperScriptArgv(deployment.packageJson)).toEqual(['node', '--import', 'tsx', 'services/cli/src/main.ts']);
+  it('the reaper:prod script of package.json (the built CLI) is the command every manifest runs', () => {
+    expect(prodScriptArgv(deployment.packageJson)).toEqual(['node', '--conditions=built', 'services/cli/dist/main.js']);
   });
 
   it('Kubernetes manifests, compose, Dockerfile and the config schema agree', () => {

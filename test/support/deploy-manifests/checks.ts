@@ -4,7 +4,7 @@
  * schema of packages/shared. Each check is a pure function that returns the problems it found.
  */
 import { loadConfig } from '@smart-reap/shared';
-import { reaperScriptArgv } from './load.js';
+import { prodScriptArgv } from './load.js';
 import {
   CONFIG_KEYS,
   PER_WORKLOAD_KEYS,
@@ -369,7 +369,7 @@ export function checkRbac(d: Deployment): string[] {
   return problems;
 }
 
-/** Every container runs the `reaper` script of package.json with `start --only <service>`. */
+/** Every container runs the `reaper:prod` script of package.json with `start --only <service>`. */
 export function checkCommands(d: Deployment, argv: string[]): string[] {
   const problems: string[] = [];
   const expectedFor = (component: string) => [...argv, 'start', '--only', SERVICE_OF_COMPONENT[component] ?? '?'];
@@ -453,7 +453,7 @@ export function checkKustomization(d: Deployment): string[] {
   return problems;
 }
 
-/** Dockerfile and .dockerignore: Node 20, the pinned pnpm, tmux and procps, frozen install, tini, a non-root user and the same command. */
+/** Dockerfile and .dockerignore: Node 20, the pinned pnpm, tmux and procps, frozen install, a build, production dependencies, tini, a non-root user and the same command. */
 export function checkImage(d: Deployment, argv: string[]): string[] {
   const problems: string[] = [];
   const lines = d.dockerfile.split('\n').filter((l) => !l.trim().startsWith('#'));
@@ -470,6 +470,10 @@ export function checkImage(d: Deployment, argv: string[]): string[] {
   if (!/apt-get install[^\n]*\btmux\b[^\n]*\bprocps\b/.test(dockerfile)) problems.push('Dockerfile: must apt-get install tmux and procps');
   if (!/pnpm install [^\n]*--frozen-lockfile[^\n]*--prod=false/.test(dockerfile))
     problems.push('Dockerfile: pnpm install must use --frozen-lockfile --prod=false');
+  // The runtime runs built JavaScript (CMD is the reaper:prod script) on production dependencies only.
+  if (!/^RUN pnpm -s build$/m.test(dockerfile)) problems.push('Dockerfile: must build the workspace (RUN pnpm -s build)');
+  if (!/pnpm install [^\n]*--frozen-lockfile --prod\b(?!=)/.test(dockerfile))
+    problems.push('Dockerfile: must reinstall production dependencies only (pnpm install --frozen-lockfile --prod) after the build');
   if (json('ENTRYPOINT')?.[0] !== '/usr/bin/tini') problems.push('Dockerfile: ENTRYPOINT must be /usr/bin/tini');
   const cmd = json('CMD');
   if (JSON.stringify(cmd) !== JSON.stringify([...argv, 'start'])) problems.push(`Dockerfile: CMD ${JSON.stringify(cmd)}, expected ${JSON.stringify([...argv, 'start'])}`);
@@ -490,7 +494,7 @@ export function checkImage(d: Deployment, argv: string[]): string[] {
 export function checkDeployment(d: Deployment): string[] {
   let argv: string[];
   try {
-    argv = reaperScriptArgv(d.packageJson);
+    argv = prodScriptArgv(d.packageJson);
   } catch (e) {
     return [`package.json: ${(e as Error).message}`];
   }

@@ -56,11 +56,11 @@ export function loadDeployment(root: string): Deployment {
   };
 }
 
-/** The command the `reaper` script of package.json runs, as argv from the repository root. */
-export function reaperScriptArgv(packageJson: { scripts?: Record<string, string> }): string[] {
-  const script = packageJson.scripts?.reaper;
-  if (!script) throw new Error('package.json has no "reaper" script');
-  if (/[;&|<>$`'"\\]/.test(script)) throw new Error(`the reaper script is not a plain command any more: ${script}`);
+/** The command the `reaper:prod` script of package.json runs (the built CLI), as argv from the repository root. */
+export function prodScriptArgv(packageJson: { scripts?: Record<string, string> }): string[] {
+  const script = packageJson.scripts?.['reaper:prod'];
+  if (!script) throw new Error('package.json has no "reaper:prod" script');
+  if (/[;&|<>$`'"\\]/.test(script)) throw new Error(`the reaper:prod script is not a plain command any more: ${script}`);
   const [bin, ...rest] = script.trim().split(/\s+/);
   return [bin === 'node' ? 'node' : `node_modules/.bin/${bin}`, ...rest];
 }
