@@ -4,6 +4,7 @@
  */
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { victimWork } from './victim-work.js';
 
 const [redisUrl, queueName, mode, counterKey] = process.argv.slice(2) as [string, string, string, string];
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -13,15 +14,7 @@ const worker = new Worker(
   queueName,
   async () => {
     await counter.incr(counterKey);
-    process.stdout.write('started\n');
-    if (mode === 'block-75s') {
-      const until = Date.now() + 75_000;
-      while (Date.now() < until) {
-        /* a CPU-bound step that never yields to the event loop */
-      }
-      return 'done';
-    }
-    await new Promise(() => undefined);
+    return victimWork(mode);
   },
   { connection },
 );

@@ -3,22 +3,13 @@
  * blocked like a real one. argv: redisUrl keyPrefix nodeName kind mode (hang | block-75s)
  */
 import { SupervisedWorker } from '@smart-reap/runner';
+import { victimWork } from './victim-work.js';
 
 const [redisUrl, keyPrefix, nodeName, kind, mode] = process.argv.slice(2) as [string, string, string, string, string];
 const url = new URL(redisUrl);
 
 const worker = new SupervisedWorker(
-  async () => {
-    process.stdout.write('started\n');
-    if (mode === 'block-75s') {
-      const until = Date.now() + 75_000;
-      while (Date.now() < until) {
-        /* a CPU-bound step that never yields to the event loop */
-      }
-      return 'done';
-    }
-    await new Promise(() => undefined);
-  },
+  async () => victimWork(mode),
   { connection: { host: url.hostname, port: Number(url.port) }, keyPrefix, nodeName, kinds: [kind] },
 );
 // Its BullMQ lock lapses while it blocks and goes to another worker, so BullMQ's own finish fails
