@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@smart-reap/shared';
 import { redisUrl, uniquePrefix } from '../support/redis-context.js';
 
 /**
@@ -25,17 +25,6 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env = { ...process.env } as Record<string, string>;
   for (const name of ['REDIS_URL', 'API_TOKEN', 'HOST', 'PORT', 'KEY_PREFIX', 'NODE_NAME', 'DATA_DIR', 'LOG_ROOTS', 'BOARD_WRITE']) delete env[name];
   return { ...env, ...FAST, ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms: number, what: string): Promise<T> {

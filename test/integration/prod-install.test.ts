@@ -1,26 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '@smart-reap/shared';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../support/redis-context.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /** What only development needs: none of it may reach the runtime layer. */
 const DEV_ONLY = ['tsx', 'vitest', 'typescript', '@types'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(check: () => Promise<boolean>, ms: number, what: string, output: () => string): Promise<void> {
   const deadline = Date.now() + ms;
