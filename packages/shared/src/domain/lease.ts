@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * An attempt's lease (DESIGN §9): the secret a claim hands its runner. Only its sha256 is stored,
@@ -6,6 +6,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function hashLease(lease: string): string {
   return createHash('sha256').update(lease, 'utf8').digest('hex');
+}
+
+/** A new attempt's lease and the hash that is written in its place: 32 random bytes, unguessable. */
+export function newLease(): { lease: string; leaseHash: string } {
+  const lease = randomBytes(32).toString('base64url');
+  return { lease, leaseHash: hashLease(lease) };
 }
 
 /** Constant-time comparison of a presented lease's hash with a stored one. */

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { endedForGood } from '../domain/dedup-admission.js';
-import { hashLease } from '../domain/lease.js';
+import { newLease } from '../domain/lease.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideClaimById, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
@@ -122,9 +121,7 @@ export class TaskService {
     const claim = await this.resolveClaim(asked);
     await this.checkClaim?.(claim);
     const { store } = this;
-    // 32 random bytes: unguessable, and only its hash is written.
-    const lease = randomBytes(32).toString('base64url');
-    const leaseHash = hashLease(lease);
+    const { lease, leaseHash } = newLease();
     const kinds = claim.kinds?.length ? claim.kinds : await store.claimableKinds();
     for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
       // Uncontended, the oldest. Once a race for it is lost, a random one of the oldest few:
@@ -159,9 +156,8 @@ export class TaskService {
     const { store } = this;
     const current = await store.get(id);
     if (!current || current.status !== 'ASSIGNED' || current.attempt !== attempt) return undefined;
-    const lease = randomBytes(32).toString('base64url');
+    const { lease, leaseHash } = newLease();
     const maxAge = await this.maxAgeFor(current);
-    const leaseHash = hashLease(lease);
     const after = await store.mutate(id, (task, now) => decideClaimById(task, attempt, claim, now, maxAge, leaseHash));
     // Kept unchanged (moved on between the read and the CAS): no lease of this claim was written.
     return after.leaseHash === leaseHash ? { ...after, lease } : undefined;
