@@ -29,9 +29,9 @@ describe('plain BullMQ producers: a `task` job on the tasks queue becomes a task
   async function settled(job: Job): Promise<Job> {
     return waitFor(
       async () => {
-        const now = await queue.getJob(job.id!);
-        const state = await now?.getState();
-        return state === 'completed' || state === 'failed' ? now : undefined;
+        // The state first, then the job: a job read before it failed holds no failedReason yet.
+        const state = await queue.getJobState(job.id!);
+        return state === 'completed' || state === 'failed' ? await queue.getJob(job.id!) : undefined;
       },
       10_000,
       `job ${job.id} settled`,
