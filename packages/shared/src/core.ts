@@ -83,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
     logs,
     queues,
     maxAgeFor,
+    claimWindow: { defaultMaxAgeMinutes: config.DEFAULT_MAX_AGE_MINUTES, minMaxAgeMinutes: config.MIN_MAX_AGE_MINUTES },
     redactLine: options.redactLine,
     resolveClaim: claimHostResolver(probers, store.clock),
     checkClaim: claimGuard(config),

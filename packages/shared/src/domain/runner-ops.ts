@@ -69,6 +69,8 @@ export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMin
       progress: undefined,
       probe: undefined,
       reap: undefined,
+      // A lapse of supervision was the ended attempt's: the next probe round judges this one.
+      supervision: undefined,
       history: [...task.history, { from: task.status, to: 'IN_PROGRESS', at: now, by: runnerId, reason: 'claimed' }],
     },
   };

@@ -36,6 +36,8 @@ for _, g in ipairs(guards) do
 end
 local newRev = tostring((tonumber(rev) or 0) + 1)
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'rev', newRev, 'id', ARGV[5])
+-- The writer read the claim claim.lua recorded (the rev says so): its task JSON has it folded in.
+redis.call('HDEL', KEYS[1], 'claim')
 local ops = cjson.decode(ARGV[3])
 for _, op in ipairs(ops) do
   local name, key = op[1], KEYS[op[2]]

@@ -5,9 +5,12 @@ import type { ForbiddenError } from '../errors/forbidden-error.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Keys } from '../redis/keys.js';
+import { LEARNING_WINDOW, MIN_SAMPLES_TO_LEARN, type LearnedTimeoutSettings } from '../domain/learned-timeout.js';
+import type { ClaimBody } from '../schemas/api.js';
 import { TaskSchema, type Task, type TaskStatus } from '../schemas/task.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { CAS_WRITE } from './cas-script.js';
+import { CLAIM, ClaimRecordSchema, claimKeyTemplates, claimOpsTemplate, claimRecordHead, foldClaim } from './claim-script.js';
 import { indexOpsFor, type IndexOp } from './index-ops.js';
 import { TaskDecoder } from './task-decoder.js';
 
@@ -62,8 +65,8 @@ export class TaskStore {
   }
 
   async get(id: string): Promise<Task | undefined> {
-    const json = await this.redis.hget(this.keys.task(id), 'json');
-    return json === null ? undefined : this.decoder.decode(json);
+    const [json, claim] = await this.redis.hmget(this.keys.task(id), 'json', 'claim');
+    return json === null || json === undefined ? undefined : this.read(json, claim);
   }
 
   async mustGet(id: string): Promise<Task> {
@@ -75,13 +78,23 @@ export class TaskStore {
   async getMany(ids: string[]): Promise<Task[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.task(id), 'json');
+    for (const id of ids) pipeline.hmget(this.keys.task(id), 'json', 'claim');
     const results = (await pipeline.exec()) ?? [];
     const tasks: Task[] = [];
-    for (const [err, json] of results) {
-      if (!err && typeof json === 'string') tasks.push(this.decoder.decode(json));
+    for (const [err, value] of results) {
+      const [json, claim] = err ? [] : (value as Array<string | null>);
+      if (typeof json === 'string') tasks.push(this.read(json, claim));
     }
     return tasks;
+  }
+
+  /**
+   * The stored task: its JSON, with the claim claim.lua recorded beside it folded in (the field
+   * lives until the next compare-and-set write, which writes the folded task and drops it).
+   */
+  private read(json: string, claim: string | null | undefined): Task {
+    const task = this.decoder.decode(json);
+    return claim === null || claim === undefined ? task : foldClaim(task, ClaimRecordSchema.parse(JSON.parse(claim)));
   }
 
   /**
@@ -104,10 +117,9 @@ export class TaskStore {
    */
   async mutate(id: string, decide: (task: Task, now: number) => Mutation): Promise<Task> {
     for (let i = 0; i < this.maxCasRetries; i++) {
-      const raw = await this.redis.hmget(this.keys.task(id), 'json', 'rev');
-      const [json, rev] = raw;
+      const [json, rev, claim] = await this.redis.hmget(this.keys.task(id), 'json', 'rev', 'claim');
       if (json === null || json === undefined || rev === null || rev === undefined) throw new NotFoundError(id);
-      const before = this.decoder.decode(json);
+      const before = this.read(json, claim);
       const now = this.clock();
       const m = decide(before, now);
       if ('refuse' in m) throw m.refuse;
@@ -133,27 +145,21 @@ export class TaskStore {
     return this.redis.zrevrange(status ? this.keys.status(status) : this.keys.allTasks(), offset, offset + count - 1);
   }
 
-  /** Every kind that has ever had claimable work: where a claim that names no kinds looks. */
-  async claimableKinds(): Promise<string[]> {
-    return this.redis.smembers(this.keys.kinds());
-  }
-
-  /** Up to `limit` ids of tasks of the given kinds claimable now (past any heal hint's notBefore), oldest first. */
-  async oldestClaimable(kinds: readonly string[], limit: number): Promise<string[]> {
-    if (kinds.length === 0) return [];
-    const now = String(this.clock());
-    const pipeline = this.redis.pipeline();
-    for (const kind of kinds) pipeline.zrangebyscore(this.keys.claimable(kind), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
-    const results = (await pipeline.exec()) ?? [];
-    const found: Array<{ id: string; score: number }> = [];
-    for (const [err, value] of results) {
-      const flat = err ? [] : (value as string[]);
-      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ id: flat[i]!, score: Number(flat[i + 1]) });
-    }
-    return found
-      .sort((a, b) => a.score - b.score)
-      .slice(0, limit)
-      .map((c) => c.id);
+  /**
+   * The oldest task of `kinds` (every kind when empty) claimable now, moved to IN_PROGRESS for
+   * this claim with its lease hash, in one atomic step (claim.lua): no scan, no re-read, no retry,
+   * whatever the number of tasks in progress or of runners claiming. The window comes from
+   * `window` and the kind's learned durations, read inside the same step. Undefined when none.
+   */
+  async claim(kinds: readonly string[], claim: ClaimBody, leaseHash: string, window: LearnedTimeoutSettings): Promise<Task | undefined> {
+    const now = this.clock();
+    const settings = { defaultMinutes: window.defaultMaxAgeMinutes, minMinutes: window.minMaxAgeMinutes, window: LEARNING_WINDOW, minSamples: MIN_SAMPLES_TO_LEARN };
+    const [code, json, record] = (await CLAIM.run(
+      this.redis,
+      [this.keys.kinds()],
+      [now, JSON.stringify(kinds), claimKeyTemplates(this.keys), claimRecordHead(claim, now, leaseHash), JSON.stringify(settings), claimOpsTemplate(this.keys, claim, now)],
+    )) as [number, string?, string?];
+    return code === 1 ? this.read(json!, record) : undefined;
   }
 
   /**

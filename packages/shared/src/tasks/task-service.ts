@@ -1,7 +1,6 @@
-import { ConflictError } from '../errors/conflict-error.js';
-import { NotFoundError } from '../errors/not-found-error.js';
 import { endedForGood } from '../domain/dedup-admission.js';
 import { newLease } from '../domain/lease.js';
+import type { LearnedTimeoutSettings } from '../domain/learned-timeout.js';
 import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideClaimById, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
@@ -17,8 +16,10 @@ export interface TaskServiceOptions {
   queues: JobQueues;
   /** `maxRetries` when the producer gives none (DESIGN §2: 1). */
   defaultMaxRetries?: number;
-  /** The window an attempt gets at claim when the task names none: learned or configured. */
+  /** The window an attempt gets at claim when the task names none: learned or configured (claimById). */
   maxAgeFor: (task: Task) => Promise<number>;
+  /** The same window's settings, for the one-step claim, which learns it inside Redis from the kind's durations. */
+  claimWindow: LearnedTimeoutSettings;
   /** Redacts secrets from a batch of log lines (joined by newlines) before they are stored. Default: `redact`. */
   redactLine?: (line: string) => string;
   /** Called after a completion was written (learning, incident healing); errors are the caller's to log. Default: none. */
@@ -37,10 +38,6 @@ export interface CreateResult {
   created: boolean;
 }
 
-const MAX_CLAIM_TRIES = 100;
-/** How many of the oldest claimable tasks a claim that lost a race picks from. */
-const CLAIM_SPREAD = 32;
-
 /**
  * The task lifecycle as producers and runners see it (DESIGN §2, §9), shared by the HTTP API and
  * the typed producer and runner clients that talk to Redis directly.
@@ -51,6 +48,7 @@ export class TaskService {
   private readonly queues: JobQueues;
   private readonly defaultMaxRetries: number;
   private readonly maxAgeFor: (task: Task) => Promise<number>;
+  private readonly claimWindow: LearnedTimeoutSettings;
   private readonly redactLine: (line: string) => string;
   private readonly onCompleted: Array<(task: Task, now: number) => Promise<void>>;
   private readonly resolveClaim: (claim: ClaimBody) => Promise<ClaimBody>;
@@ -62,6 +60,7 @@ export class TaskService {
     this.queues = options.queues;
     this.defaultMaxRetries = options.defaultMaxRetries ?? 1;
     this.maxAgeFor = options.maxAgeFor;
+    this.claimWindow = options.claimWindow;
     this.redactLine = options.redactLine ?? redact;
     this.onCompleted = options.onCompleted ?? [];
     this.resolveClaim = options.resolveClaim ?? (async (c) => c);
@@ -120,29 +119,13 @@ export class TaskService {
   async claim(asked: ClaimBody): Promise<ClaimedTask | undefined> {
     const claim = await this.resolveClaim(asked);
     await this.checkClaim?.(claim);
-    const { store } = this;
     const { lease, leaseHash } = newLease();
-    const kinds = claim.kinds?.length ? claim.kinds : await store.claimableKinds();
-    for (let tries = 0; tries < MAX_CLAIM_TRIES; tries++) {
-      // Uncontended, the oldest. Once a race for it is lost, a random one of the oldest few:
-      // many runners claiming at once would otherwise all race for the same task, round after
-      // round, and most would give up with work still waiting.
-      const candidates = await store.oldestClaimable(kinds, tries === 0 ? 1 : CLAIM_SPREAD);
-      if (candidates.length === 0) return undefined;
-      const candidate = candidates[Math.floor(Math.random() * candidates.length)]!;
-      const current = await store.get(candidate);
-      if (!current || current.status !== 'ASSIGNED') continue; // claimed since the index was read
-      const maxAge = await this.maxAgeFor(current);
-      try {
-        const claimed = await store.mutate(candidate, (task, now) => decideClaim(task, claim, now, maxAge, leaseHash));
-        await this.queues.queue(QUEUE.assigned).remove(assignedJobId(claimed.id, claimed.attempt)).catch(() => 0);
-        return { ...claimed, lease };
-      } catch (err) {
-        if (err instanceof ConflictError || err instanceof NotFoundError) continue;
-        throw err;
-      }
-    }
-    throw new ConflictError('too many runners are claiming at once; try again', 'contention');
+    const claimed = await this.store.claim(claim.kinds ?? [], claim, leaseHash, this.claimWindow);
+    if (!claimed) return undefined;
+    // A second call, and not a critical one: a pointer job left behind names an attempt that is
+    // no longer ASSIGNED, so a BullMQ-native runner's claimById takes nothing and the job ends.
+    await this.queues.queue(QUEUE.assigned).remove(assignedJobId(claimed.id, claimed.attempt)).catch(() => 0);
+    return { ...claimed, lease };
   }
 
   /**

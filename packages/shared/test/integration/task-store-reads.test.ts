@@ -32,18 +32,35 @@ describe('the task store: indexes and counters read and written only through its
     expect(await core.store.fingerprintAttempts('fix', 'issue-7')).toBe(1);
   });
 
-  it('lists the claimable tasks of the asked kinds oldest first, up to the limit, and not before their notBefore', async () => {
-    const a = await core.tasks.create({ kind: 'k1' });
-    await new Promise((r) => setTimeout(r, 3));
-    const b = await core.tasks.create({ kind: 'k2' });
-    await new Promise((r) => setTimeout(r, 3));
-    const c = await core.tasks.create({ kind: 'k1' });
-    await core.tasks.create({ kind: 'k3' }, { healHint: { notBefore: Date.now() + 60_000 } });
-    expect(await core.store.oldestClaimable(['k2', 'k1'], 10)).toEqual([a.task.id, b.task.id, c.task.id]);
-    expect(await core.store.oldestClaimable(['k2', 'k1'], 2)).toEqual([a.task.id, b.task.id]);
-    expect(await core.store.oldestClaimable(['k3'], 10)).toEqual([]);
-    expect(await core.store.oldestClaimable([], 10)).toEqual([]);
-    expect((await core.store.claimableKinds()).sort()).toEqual(['k1', 'k2', 'k3']);
+  it('claims the oldest claimable task of the asked kinds first, any kind when none is asked, never one before its notBefore', async () => {
+    let now = 1_750_000_000_000;
+    const timed = await createTestCore({}, { clock: () => now });
+    try {
+      const create = async (kind: string, extra = {}) => {
+        now += 10;
+        return (await timed.tasks.create({ kind }, extra)).task.id;
+      };
+      const a = await create('k1');
+      const b = await create('k2');
+      const c = await create('k1');
+      const held = await create('k3', { healHint: { notBefore: now + 60_000, reason: 'backoff' } });
+      const d = await create('k4');
+      const claim = async (kinds?: string[]) => (await timed.tasks.claim(claimBody('r', kinds)))?.id;
+      expect(await claim(['k3'])).toBeUndefined(); // held by its heal hint
+      expect(await claim(['k2', 'k1'])).toBe(a);
+      expect(await claim(['k2', 'k1'])).toBe(b);
+      expect(await claim(['k4', 'k3'])).toBe(d);
+      expect(await claim()).toBe(c); // no kinds: every kind's; k3's is still held
+      expect(await claim()).toBeUndefined();
+      now += 60_000;
+      expect(await claim(['k1', 'k2', 'k4'])).toBeUndefined(); // the kinds filter holds
+      const healed = await timed.tasks.claim(claimBody('late', ['k3']));
+      expect(healed?.id).toBe(held);
+      expect(healed?.healHint?.reason).toBe('backoff');
+      expect(await timed.store.get(held)).toMatchObject({ status: 'IN_PROGRESS', runner: { runnerId: 'late', claimedAt: now } });
+    } finally {
+      await timed.dispose();
+    }
   });
 
   it('pages ids newest first, of one status or of all', async () => {
