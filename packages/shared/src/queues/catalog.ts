@@ -162,7 +162,9 @@ export const JOBS: { [N in JobName]: JobSpec<N> } = {
   assigned: {
     queue: () => QUEUE.assigned,
     jobId: (d) => assignedJobId(d.taskId, d.attempt),
-    options: ({ delay }) => ({ delay }),
+    // Prioritized (one priority: still first in, first out) so that the claim's removal of the
+    // pointer is a ZREM: BullMQ removes a job from its wait list by LREM, O(waiting jobs).
+    options: ({ delay }) => ({ delay, priority: 1 }),
   },
   probe: {
     queue: (d) => probeQueueFor(d.targets[0]!),
