@@ -145,11 +145,15 @@ try {
 
   console.log('TaskProducer.create vs BullMQ Queue.add on the same Redis…');
   const producer = await TaskProducer.connect({ redisUrl: redis.url, keyPrefix: core.config.KEY_PREFIX });
+  let before = await redisUsec(stats);
   const producerRate = await rate(() => producer.create({ kind: 'produced', payload: PAYLOAD }));
+  const producerRedis = usecDelta(before, await redisUsec(stats)).total / (producerRate * DURATION_S);
   await producer.close();
   const bullConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue('bench-add', { connection: bullConnection });
+  before = await redisUsec(stats);
   const bullRate = await rate(() => queue.add('job', PAYLOAD));
+  const bullRedis = usecDelta(before, await redisUsec(stats)).total / (bullRate * DURATION_S);
   await queue.close();
   bullConnection.disconnect();
 
@@ -158,7 +162,7 @@ try {
   console.log(`| ---: | ---: | ---: | ---: |`);
   for (const r of rows) console.log(`| ${fmt(r.size)} | ${fmt(r.post)} | ${fmt(r.claimHb)} | ${fmt(r.claimProc)} |`);
   for (const r of rows) for (const n of r.notes) console.log(`note (IN_PROGRESS ${fmt(r.size)}): ${n}`);
-  console.log(`TaskProducer.create ${fmt(producerRate)}/s, BullMQ Queue.add ${fmt(bullRate)}/s (${CONNECTIONS} in flight, ${DURATION_S} s each)`);
+  console.log(`TaskProducer.create ${fmt(producerRate)}/s (Redis ${Math.round(producerRedis)} µs/op), BullMQ Queue.add ${fmt(bullRate)}/s (Redis ${Math.round(bullRedis)} µs/op); ${CONNECTIONS} in flight, ${DURATION_S} s each`);
   const worst = (f: (r: (typeof rows)[number]) => number) => Math.min(...rows.map(f));
   console.log(
     `throughput: post_tasks_per_s=${Math.round(worst((r) => r.post))} claim_per_s=${Math.round(worst((r) => Math.min(r.claimHb, r.claimProc)))} producer_per_s=${Math.round(producerRate)} bullmq_add_per_s=${Math.round(bullRate)}`,

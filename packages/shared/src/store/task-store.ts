@@ -159,7 +159,10 @@ export class TaskStore {
       [this.keys.kinds()],
       [now, JSON.stringify(kinds), claimKeyTemplates(this.keys), claimRecordHead(claim, now, leaseHash), JSON.stringify(settings), claimOpsTemplate(this.keys, claim, now)],
     )) as [number, string?, string?];
-    return code === 1 ? this.read(json!, record) : undefined;
+    if (code !== 1) return undefined;
+    // The record is this call's own, but for the window the script chose.
+    const { maxAgeMinutes } = JSON.parse(record!) as { maxAgeMinutes: number };
+    return foldClaim(this.decoder.decode(json!), { claim, now, leaseHash, maxAgeMinutes });
   }
 
   /**

@@ -31,6 +31,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: express would hash every answer (a claim, a create) for a cache no API client keeps.
+  app.disable('etag');
   app.use(opsRoutes(options.readiness));
   app.use(bearerAuth(options.apiToken));
   app.use(metricsRoute(options.registry));
