@@ -65,8 +65,9 @@ export function claimOpsTemplate(keys: Keys, claim: ClaimBody, now: number): str
   const deadline = String(after.deadline);
   // The phase is the host's when the claim names one, known here; else the picked id's.
   const phase = claim.host === undefined ? `${probePhase(after).toFixed(6)}|` : undefined;
+  // Values are JSON text (the probe target): the id goes in escaped as JSON.stringify would.
   const text = (s: string) => {
-    let out = s.split(`"attempt":${STAND_IN_ATTEMPT},`).join('"attempt":@@attempt@@,');
+    let out = s.split(TOKEN.id).join('@@jsonid@@').split(`"attempt":${STAND_IN_ATTEMPT},`).join('"attempt":@@attempt@@,');
     if (phase && out.startsWith(phase)) out = `@@phase@@|${out.slice(phase.length)}`;
     return out;
   };

@@ -12,7 +12,8 @@
 
   Key names are built here from the templates TS passes (all in the one hash tag, so one Cluster
   slot); `@@name@@` tokens in templates are replaced in a single pass by the picked task's facts:
-  id, kind, dedup (its dedupKey), attempt, deadline, phase (the id's probe phase; see probePhase).
+  id, jsonid (the id as inside a JSON string), kind, dedup (its dedupKey), attempt, deadline,
+  phase (the id's probe phase; see probePhase).
 
   Input:
     KEYS[1] the SET of kinds that have ever had claimable work (read when ARGV[2] is [])
@@ -49,7 +50,15 @@ local function num(x)
   return string.format('%.17g', x)
 end
 
--- probePhase: 32-bit FNV-1a over the host, or the id (ASCII: UUIDs), as a fraction toFixed(6).
+local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+
+-- A string's body as JSON.stringify writes it (UTF-8 passes through; control characters escaped).
+local function jsonString(s)
+  return (string.gsub(s, '[%z\1-\31"\\]', function(c) return escapes[c] or string.format('\\u%04x', string.byte(c)) end))
+end
+
+-- probePhase: 32-bit FNV-1a over the host, or the id, as a fraction toFixed(6). Over bytes, which
+-- are JS's UTF-16 code units for ASCII (ids are UUIDs); a non-ASCII id would get another phase.
 local function phaseOf(key)
   local h = 2166136261
   for i = 1, #key do
@@ -96,14 +105,14 @@ for _ = 1, 100 do
   local taskKey = fill(templates.task, { id = bestId })
   local stored = redis.call('HMGET', taskKey, 'json', 'rev', 'claim')
   local task = stored[1] and cjson.decode(stored[1])
-  if not task or task.status ~= 'ASSIGNED' or stored[3] or task.kind ~= bestKind or not string.match(bestId, '^[%w%-]+$') then
+  if not task or task.status ~= 'ASSIGNED' or stored[3] or task.kind ~= bestKind then
     -- An entry the CAS no longer backs (its task gone or moved on): it names nothing claimable.
-    -- An id that is not plain (the probe target embeds it unescaped) is never written by TS.
     redis.call('ZREM', bestKey, bestId)
   else
     local maxAge = windowOf(task)
     local facts = {
       id = bestId,
+      jsonid = jsonString(bestId),
       kind = task.kind,
       dedup = type(task.dedupKey) == 'string' and task.dedupKey or nil,
       attempt = num(task.attempt),

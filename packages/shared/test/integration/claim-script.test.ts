@@ -73,6 +73,7 @@ describe('claim.lua: the same claim as decideClaim + indexOpsFor', () => {
     { name: 'a tmux runner', task: assigned('t-tmux', 'tmux'), claim: { runnerId: 'r3', runtime: { type: 'tmux', ref: 'sess:0.0' }, host: 'box-2' } },
     { name: 'a kubernetes runner', task: assigned('t-k8s', 'k8s'), claim: { runnerId: 'r4', runtime: { type: 'kubernetes', ref: 'ns/pod' } } },
     { name: 'an http runner', task: assigned('t-http', 'http'), claim: { runnerId: 'r5', runtime: { type: 'http', ref: 'http://127.0.0.1:1/health' } } },
+    { name: 'an id that JSON escapes', task: assigned('t-"q"\\\n\u0001', 'odd'), claim: { runnerId: 'r12', runtime: { type: 'heartbeat', ref: '' } } },
     { name: 'a dedupKey', task: assigned('t-dedup', 'fix', { dedupKey: 'issue-9' }), claim: { runnerId: 'r6', runtime: { type: 'heartbeat', ref: '' } } },
     {
       name: 'a previous lease, a lapse of supervision and a probe stamp of the ended attempt',
