@@ -24,31 +24,27 @@ async function inBatches(n: number, size: number, f: (i: number) => Promise<unkn
   for (let i = 0; i < n; i += size) await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => f(i + j)));
 }
 
-/** Redis's CPU time in commands so far, µs, and the top commands by it. */
-async function redisUsec(redis: Redis): Promise<Map<string, number>> {
-  const info = await redis.info('commandstats');
-  const out = new Map<string, number>();
-  for (const m of info.matchAll(/cmdstat_([^:]+):calls=\d+,usec=(\d+)/g)) out.set(m[1]!, Number(m[2]));
-  return out;
-}
-function usecDelta(before: Map<string, number>, after: Map<string, number>): { total: number; top: string } {
-  const d = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
-  const top = d.sort((a, b) => b[1] - a[1]).slice(0, 3);
-  return { total: d.reduce((s, [, v]) => s + v, 0), top: top.map(([k, v]) => `${k} ${Math.round(v / 1000)} ms`).join(', ') };
+/**
+ * Redis's own CPU time so far, µs (INFO cpu: user + sys of the server process). Not commandstats:
+ * a script's usec there includes the commands it runs, which are counted again on their own.
+ */
+async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
 }
 
 interface Measured {
   perSecond: number;
   others: Record<number, number>;
   p99Ms: number;
-  /** Redis CPU per counted request, µs, and where it went. */
+  /** Redis CPU per counted request, µs. */
   redisUsPerOp: number;
-  redisTop: string;
 }
 
 /** Requests per second that got `status`, over one autocannon run of DURATION_S; and any other status seen. */
 async function load(url: string, path: string, body: (n: number) => unknown, status: number): Promise<Measured> {
-  const before = await redisUsec(stats);
+  const before = await redisCpuUs(stats);
   let n = 0;
   let hits = 0;
   const others: Record<number, number> = {};
@@ -69,8 +65,8 @@ async function load(url: string, path: string, body: (n: number) => unknown, sta
       else others[code] = (others[code] ?? 0) + 1;
     });
   });
-  const used = usecDelta(before, await redisUsec(stats));
-  return { perSecond: hits / (result.duration || DURATION_S), others, p99Ms: result.latency.p99, redisUsPerOp: used.total / Math.max(1, hits), redisTop: used.top };
+  const used = (await redisCpuUs(stats)) - before;
+  return { perSecond: hits / (result.duration || DURATION_S), others, p99Ms: result.latency.p99, redisUsPerOp: used / Math.max(1, hits) };
 }
 
 /** Calls per second of `f` with CONNECTIONS calls in flight, for DURATION_S. */
@@ -80,7 +76,10 @@ async function rate(f: (i: number) => Promise<unknown>): Promise<number> {
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < end) await f(done++);
+      while (Date.now() < end) {
+        await f(done);
+        done++;
+      }
     }),
   );
   return done / ((Date.now() - t0) / 1000);
@@ -139,21 +138,21 @@ try {
     }
     rows.push({ size, post: post.perSecond, claimHb: hb.perSecond, claimProc: proc.perSecond, notes });
     for (const [name, r] of [['POST /tasks', post], ['claim heartbeat', hb], ['claim process', proc]] as const) {
-      console.log(`  ${name}: ${fmt(r.perSecond)}/s, p99 ${r.p99Ms} ms, Redis ${Math.round(r.redisUsPerOp)} µs/op (${r.redisTop})`);
+      console.log(`  ${name}: ${fmt(r.perSecond)}/s, p99 ${r.p99Ms} ms, Redis CPU ${Math.round(r.redisUsPerOp)} µs/op`);
     }
   }
 
   console.log('TaskProducer.create vs BullMQ Queue.add on the same Redis…');
   const producer = await TaskProducer.connect({ redisUrl: redis.url, keyPrefix: core.config.KEY_PREFIX });
-  let before = await redisUsec(stats);
+  let before = await redisCpuUs(stats);
   const producerRate = await rate(() => producer.create({ kind: 'produced', payload: PAYLOAD }));
-  const producerRedis = usecDelta(before, await redisUsec(stats)).total / (producerRate * DURATION_S);
+  const producerRedis = ((await redisCpuUs(stats)) - before) / (producerRate * DURATION_S);
   await producer.close();
   const bullConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue('bench-add', { connection: bullConnection });
-  before = await redisUsec(stats);
+  before = await redisCpuUs(stats);
   const bullRate = await rate(() => queue.add('job', PAYLOAD));
-  const bullRedis = usecDelta(before, await redisUsec(stats)).total / (bullRate * DURATION_S);
+  const bullRedis = ((await redisCpuUs(stats)) - before) / (bullRate * DURATION_S);
   await queue.close();
   bullConnection.disconnect();
 
@@ -162,7 +161,7 @@ try {
   console.log(`| ---: | ---: | ---: | ---: |`);
   for (const r of rows) console.log(`| ${fmt(r.size)} | ${fmt(r.post)} | ${fmt(r.claimHb)} | ${fmt(r.claimProc)} |`);
   for (const r of rows) for (const n of r.notes) console.log(`note (IN_PROGRESS ${fmt(r.size)}): ${n}`);
-  console.log(`TaskProducer.create ${fmt(producerRate)}/s (Redis ${Math.round(producerRedis)} µs/op), BullMQ Queue.add ${fmt(bullRate)}/s (Redis ${Math.round(bullRedis)} µs/op); ${CONNECTIONS} in flight, ${DURATION_S} s each`);
+  console.log(`TaskProducer.create ${fmt(producerRate)}/s (Redis CPU ${Math.round(producerRedis)} µs/op), BullMQ Queue.add ${fmt(bullRate)}/s (Redis CPU ${Math.round(bullRedis)} µs/op); ${CONNECTIONS} in flight, ${DURATION_S} s each`);
   const worst = (f: (r: (typeof rows)[number]) => number) => Math.min(...rows.map(f));
   console.log(
     `throughput: post_tasks_per_s=${Math.round(worst((r) => r.post))} claim_per_s=${Math.round(worst((r) => Math.min(r.claimHb, r.claimProc)))} producer_per_s=${Math.round(producerRate)} bullmq_add_per_s=${Math.round(bullRate)}`,
