@@ -42,8 +42,6 @@ export interface CoreOptions {
   redisUrl: string;
   logger?: Logger;
   clock?: Clock;
-  /** The window an attempt gets when its task names none; defaults to the configured default. */
-  maxAgeFor?: (task: Task) => Promise<number>;
   redactLine?: (line: string) => string;
   onCompleted?: Array<(task: Task, now: number) => Promise<void>>;
   onIncidentOpened?: (incident: Incident) => Promise<void>;
@@ -77,7 +75,8 @@ export function createCore(options: CoreOptions): Core {
   });
   const incidents = new IncidentTracker(redis, keys, { onOpened: options.onIncidentOpened });
   const probers = new ProberRegistry(redis, keys);
-  const maxAgeFor = options.maxAgeFor ?? ((t: Task) => kindStats.maxAgeFor(t));
+  // Learned per kind, as claim.lua learns it for the one-step claim (from the same durations and settings).
+  const maxAgeFor = (t: Task) => kindStats.maxAgeFor(t);
   const tasks = new TaskService({
     store,
     logs,
