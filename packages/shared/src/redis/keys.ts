@@ -32,7 +32,21 @@ export class Keys {
   deadlines(): string {
     return `${this.tag}:deadlines`;
   }
-  /** ZSET of IN_PROGRESS task ids by next probe time. */
+  /**
+   * ZSET of the IN_PROGRESS tasks judged by their heartbeat alone (heartbeat runtimes), scored by
+   * the last beat (the claim when none came yet): the stale ones are a range, O(stale) per tick.
+   */
+  heartbeats(): string {
+    return `${this.tag}:heartbeats`;
+  }
+  /**
+   * ZSET of the same tasks by when the scheduler must judge them next though their heartbeat is
+   * fresh: the deadline (set with it), or the next round of a task it is already judging.
+   */
+  heartbeatChecks(): string {
+    return `${this.tag}:heartbeat-checks`;
+  }
+  /** ZSET of IN_PROGRESS task ids by next probe time (every runtime but heartbeat). */
   probeSchedule(): string {
     return `${this.tag}:probe-schedule`;
   }

@@ -1,4 +1,5 @@
 import type { Keys } from '../redis/keys.js';
+import { heartbeatIndexScore, isHeartbeatJudged } from '../domain/heartbeat.js';
 import { probeTargetOf } from '../domain/probe-target.js';
 import type { Task } from '../schemas/task.js';
 
@@ -42,14 +43,28 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     if (!probing(before) || target !== probeTargetEntry(before!)) {
       ops.push({ op: 'hset', key: keys.probeTargets(), field: id, value: target });
     }
-    if (after.deadline !== undefined && after.deadline !== before?.deadline) {
-      ops.push({ op: 'zadd', key: keys.deadlines(), score: after.deadline, member: id });
+    const deadlineMoved = after.deadline !== undefined && (!probing(before) || after.deadline !== before?.deadline);
+    if (deadlineMoved) ops.push({ op: 'zadd', key: keys.deadlines(), score: after.deadline!, member: id });
+    if (isHeartbeatJudged(after)) {
+      // Judged where the fact lives (DESIGN §3): never probed. On a claim (parity with claim.lua:
+      // HSET probe-targets, ZADD deadlines, ZADD heartbeats <heartbeatAt or claimedAt>, ZADD
+      // heartbeat-checks <deadline>, and no probe-schedule entry) and on every beat, the index
+      // follows the beat; the checks follow the deadline (the scheduler paces them in between).
+      const score = heartbeatIndexScore(after);
+      if (!probing(before) || score !== heartbeatIndexScore(before!)) ops.push({ op: 'zadd', key: keys.heartbeats(), score, member: id });
+      if (deadlineMoved) ops.push({ op: 'zadd', key: keys.heartbeatChecks(), score: after.deadline!, member: id });
+    } else if (!probing(before)) {
+      // A fresh claim is probed at once: a runner that dies on start is found in the first round.
+      ops.push({ op: 'zadd', key: keys.probeSchedule(), score: now, member: id });
     }
-    // A fresh claim is probed at once: a runner that dies on start is found in the first round.
-    if (!probing(before)) ops.push({ op: 'zadd', key: keys.probeSchedule(), score: now, member: id });
   } else if (probing(before)) {
     ops.push({ op: 'zrem', key: keys.deadlines(), member: id });
-    ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
+    if (isHeartbeatJudged(before!)) {
+      ops.push({ op: 'zrem', key: keys.heartbeats(), member: id });
+      ops.push({ op: 'zrem', key: keys.heartbeatChecks(), member: id });
+    } else {
+      ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
+    }
     ops.push({ op: 'hdel', key: keys.probeTargets(), field: id });
   }
   // The tasks nobody probes, for the gauge and /readyz: counted without reading every task.

@@ -30,3 +30,52 @@ describe("a fingerprint's attempts, counted in the claim's own write", () => {
     expect(incrs(indexOpsFor(keys, created, { ...created, status: 'CANCELLED' }, now))).toEqual([]);
   });
 });
+
+describe('heartbeat runtimes: the heartbeat index instead of the probe schedule (issue 13)', () => {
+  const on = (ops: ReturnType<typeof indexOpsFor>, key: string) => ops.filter((o) => 'key' in o && o.key === key);
+  const claimed = (type: 'heartbeat' | 'process'): [Task, Task] => {
+    const before = assigned({ dedupKey: undefined });
+    const after: Task = { ...before, status: 'IN_PROGRESS', deadline: now + 60_000, runner: { runnerId: 'r', runtime: { type, ref: '' }, claimedAt: now, pid: 5 } };
+    return [before, after];
+  };
+
+  it('a heartbeat claim enters the index at its claim time and the checks at its deadline, never the probe schedule', () => {
+    const [before, after] = claimed('heartbeat');
+    const ops = indexOpsFor(keys, before, after, now);
+    expect(on(ops, keys.heartbeats())).toEqual([{ op: 'zadd', key: keys.heartbeats(), score: now, member: 't1' }]);
+    expect(on(ops, keys.heartbeatChecks())).toEqual([{ op: 'zadd', key: keys.heartbeatChecks(), score: now + 60_000, member: 't1' }]);
+    expect(on(ops, keys.probeSchedule())).toEqual([]);
+    expect(on(ops, keys.deadlines())).toHaveLength(1);
+    expect(on(ops, keys.probeTargets())).toHaveLength(1);
+  });
+
+  it('every beat moves the index; a beat that changes nothing else touches no other index', () => {
+    const [, running] = claimed('heartbeat');
+    const ops = indexOpsFor(keys, running, { ...running, heartbeatAt: now + 30_000 }, now + 30_000);
+    expect(ops).toEqual([{ op: 'zadd', key: keys.heartbeats(), score: now + 30_000, member: 't1' }]);
+  });
+
+  it('an extension moves the check to the new deadline', () => {
+    const [, running] = claimed('heartbeat');
+    const ops = indexOpsFor(keys, running, { ...running, deadline: now + 120_000, extensions: 1 }, now);
+    expect(on(ops, keys.heartbeatChecks())).toEqual([{ op: 'zadd', key: keys.heartbeatChecks(), score: now + 120_000, member: 't1' }]);
+  });
+
+  it('leaving IN_PROGRESS (or being reaped) leaves the index and the checks', () => {
+    const [, running] = claimed('heartbeat');
+    for (const after of [{ ...running, status: 'COMPLETED' as const }, { ...running, reap: { by: 'reaper' as const, at: now, reason: 'lost' } }]) {
+      const ops = indexOpsFor(keys, running, after as Task, now);
+      expect(on(ops, keys.heartbeats())).toEqual([{ op: 'zrem', key: keys.heartbeats(), member: 't1' }]);
+      expect(on(ops, keys.heartbeatChecks())).toEqual([{ op: 'zrem', key: keys.heartbeatChecks(), member: 't1' }]);
+      expect(on(ops, keys.probeSchedule())).toEqual([]);
+    }
+  });
+
+  it('a process claim is probed at once and never enters the heartbeat index', () => {
+    const [before, after] = claimed('process');
+    const ops = indexOpsFor(keys, before, after, now);
+    expect(on(ops, keys.probeSchedule())).toEqual([{ op: 'zadd', key: keys.probeSchedule(), score: now, member: 't1' }]);
+    expect(on(ops, keys.heartbeats())).toEqual([]);
+    expect(on(ops, keys.heartbeatChecks())).toEqual([]);
+  });
+});
