@@ -46,6 +46,25 @@ export class Keys {
   heartbeatChecks(): string {
     return `${this.tag}:heartbeat-checks`;
   }
+  /**
+   * HASH task id → probe target JSON of the host-local runners (process, tmux) claimed on one host,
+   * by its host key (hostProbeQueue's name): what that host's watcher watches, loaded once at start.
+   */
+  hostTargets(hostKey: string): string {
+    return `${this.tag}:host-targets:${hostKey}`;
+  }
+  /** STREAM of the task ids whose entry in hostTargets changed (added, changed, removed): the watcher follows it, O(changes). */
+  hostTargetChanges(hostKey: string): string {
+    return `${this.tag}:host-target-changes:${hostKey}`;
+  }
+  /** ZSET host key → when its watcher's last summary said all its targets were watched (epoch ms). */
+  hostWatch(): string {
+    return `${this.tag}:host-watch`;
+  }
+  /** HASH host key → the watcher's last summary JSON (counts, instance), for operators. */
+  hostWatchSummaries(): string {
+    return `${this.tag}:host-watch-summaries`;
+  }
   /** ZSET of IN_PROGRESS task ids by next probe time (every runtime but heartbeat). */
   probeSchedule(): string {
     return `${this.tag}:probe-schedule`;

@@ -1,4 +1,4 @@
-import { probeQueueFor, queueSupervision, staleHeartbeatBefore, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProbeResultJob, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
+import { hostWatchFreshSince, probeQueueFor, queueSupervision, staleHeartbeatBefore, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProbeResultJob, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
 import type { Redis } from 'ioredis';
 import { TAKE_DUE_PROBES, TAKE_HEARTBEAT_CHECKS } from './due-probes-script.js';
 import type { SupervisionChange, SupervisionTracker } from './supervision-tracker.js';
@@ -9,7 +9,7 @@ export interface ProbeSchedulerOptions {
   redis: Redis;
   keys: Keys;
   queues: JobQueues;
-  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS' | 'HEARTBEAT_GRACE_MS'>;
+  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS' | 'HEARTBEAT_GRACE_MS' | 'SAFETY_NET_INTERVAL_MS'>;
   logger: Logger;
   /** Who takes which probe queue: read once per tick. */
   probers: ProberRegistry;
@@ -57,6 +57,8 @@ export class ProbeScheduler {
   private readonly clock: () => number;
   private readonly batchSize: number;
   private readonly maxPerTick: number;
+  /** The host keys whose watcher's summary was fresh at the last tick. */
+  private watchedHosts = new Set<string>();
 
   constructor(options: ProbeSchedulerOptions) {
     this.o = schedulerSettings(options);
@@ -89,8 +91,14 @@ export class ProbeScheduler {
     const t0 = performance.now();
     const now = this.clock();
     const { redis, keys, config } = this.o;
+    const freshSince = hostWatchFreshSince(now, config.PROBE_INTERVAL_MS);
+    await this.recallUnwatchedHosts(freshSince, now);
     const [flat, checks] = (await Promise.all([
-      TAKE_DUE_PROBES.run(redis, [keys.probeSchedule(), keys.probeTargets()], [String(now), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick)]),
+      TAKE_DUE_PROBES.run(
+        redis,
+        [keys.probeSchedule(), keys.probeTargets(), keys.hostWatch(), keys.deadlines()],
+        [String(now), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick), String(config.SAFETY_NET_INTERVAL_MS), String(freshSince)],
+      ),
       TAKE_HEARTBEAT_CHECKS.run(
         redis,
         [keys.heartbeats(), keys.heartbeatChecks(), keys.deadlines(), keys.probeTargets()],
@@ -128,6 +136,33 @@ export class ProbeScheduler {
     }
     await Promise.all([...adds, ...judged, changes.length ? this.o.supervision.apply(changes, now) : undefined]);
     return { durationMs: performance.now() - t0, probed: flat.length / 2 - unsupervised, jobs: adds.length, unsupervised, judged: checks.length / 2 };
+  }
+
+  /**
+   * A host whose watcher's summaries went stale since the last tick: its runners wait for a
+   * safety-net slot up to SAFETY_NET_INTERVAL_MS away, so they are brought forward to now, once
+   * (O(that host's targets)); from there on they are probed every interval until summaries return,
+   * and marked unsupervised if nobody serves their probe queue either. Hosts are remembered per
+   * scheduler: a replica that starts late only leaves them to their next slot.
+   */
+  private async recallUnwatchedHosts(freshSince: number, now: number): Promise<void> {
+    const { redis, keys } = this.o;
+    const flat = await redis.zrange(keys.hostWatch(), '0', '-1', 'WITHSCORES');
+    const watched = new Set<string>();
+    const lapsed: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const host = flat[i]!;
+      if (Number(flat[i + 1]) >= freshSince) watched.add(host);
+      else if (this.watchedHosts.has(host)) lapsed.push(host);
+    }
+    this.watchedHosts = watched;
+    for (const host of lapsed) {
+      const ids = await redis.hkeys(keys.hostTargets(host));
+      this.o.logger.warn({ host, targets: ids.length }, 'host watcher summaries stale: its runners are probed every interval again');
+      for (let i = 0; i < ids.length; i += 1000) {
+        await redis.zadd(keys.probeSchedule(), 'XX', ...ids.slice(i, i + 1000).flatMap((id) => [String(now), id]));
+      }
+    }
   }
 
   /**

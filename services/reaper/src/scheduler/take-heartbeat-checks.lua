@@ -11,7 +11,7 @@
     KEYS[1] heartbeat index ZSET (task id by last beat)
     KEYS[2] heartbeat-check ZSET (task id by when it must be judged next)
     KEYS[3] deadline ZSET (task id by deadline)
-    KEYS[4] probe-target HASH (task id -> "<phase>|<target json>")
+    KEYS[4] probe-target HASH (task id -> "<phase>|<host key>|<target json>")
 
     ARGV[1] now (ms)
     ARGV[2] the newest stale heartbeat score (staleHeartbeatBefore)
@@ -42,9 +42,10 @@ local function take(id)
   local nextAt = now + interval
   if beat and tonumber(beat) > staleBefore and deadline and tonumber(deadline) > now then nextAt = tonumber(deadline) end
   redis.call('ZADD', KEYS[2], nextAt, id)
-  local sep = string.find(entry, '|', 1, true)
+  local sep1 = string.find(entry, '|', 1, true)
+  local sep2 = string.find(entry, '|', sep1 + 1, true)
   out[#out + 1] = id
-  out[#out + 1] = string.sub(entry, sep + 1)
+  out[#out + 1] = string.sub(entry, sep2 + 1)
 end
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', staleBefore, 'LIMIT', 0, max)) do take(id) end

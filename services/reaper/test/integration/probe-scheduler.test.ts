@@ -146,6 +146,33 @@ describe('probe scheduler (DESIGN §3)', () => {
     });
   });
 
+  describe("host-local runtimes whose host's watcher sends summaries (issue 13)", () => {
+    const summary = (at: number, host = 'probe-node-a') => core.redis.zadd(core.keys.hostWatch(), at, host);
+
+    it('get a safety-net round every SAFETY_NET_INTERVAL_MS while summaries are fresh, and every probe interval once they stop', async () => {
+      await summary(now);
+      await inProgress(3, 'process', 'node-a');
+      expect((await scheduler().tick()).probed).toBe(3); // the first round, straight after claim
+      const s = scheduler();
+      let probed = 0;
+      for (let t = 0; t < 10; t++) {
+        now += core.config.PROBE_INTERVAL_MS;
+        await summary(now);
+        probed += (await s.tick()).probed;
+      }
+      expect(probed).toBe(0); // the safety net is 30 s away
+      now += core.config.SAFETY_NET_INTERVAL_MS;
+      await summary(now);
+      expect((await s.tick()).probed).toBe(3);
+
+      // The watcher falls silent: after three intervals its runners are recalled and probed every interval.
+      now += 3 * core.config.PROBE_INTERVAL_MS + 1;
+      expect((await s.tick()).probed).toBe(3);
+      now += core.config.PROBE_INTERVAL_MS;
+      expect((await s.tick()).probed).toBe(3);
+    });
+  });
+
   describe('supervision: a probe queue nobody serves', () => {
     const waiting = (queue: string) => core.queues.queue(queue).getWaitingCount();
     const escalations = async (id: string) => (await core.events.list({ taskId: id, limit: 50 })).filter((e) => e.type === 'escalate');
