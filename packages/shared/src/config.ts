@@ -52,6 +52,10 @@ export const ConfigSchema = z
       .pipe(z.array(z.enum(['local', 'shared'])).min(1)),
     /** Added to DESIGN §11: how long a prober's registration holds; it renews every third of it. */
     PROBER_TTL_MS: positiveInt.min(300).default(15_000),
+    /** Added (issue 13): how often a host's watcher sweeps its process and tmux targets (cheap /proc reads); it sends only changes, and a summary every PROBE_INTERVAL_MS. */
+    WATCH_INTERVAL_MS: positiveInt.default(250),
+    /** Added (issue 13): how often a host-watched runner still gets a probe round from the scheduler (the safety net), while its host's summaries are fresh. */
+    SAFETY_NET_INTERVAL_MS: positiveInt.default(30_000),
     /** Added (issue 10): how long a stop may take gracefully before parts are closed by force and the process exits. */
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
     /** Added (issue 10): the folder `reaper start` keeps its data in (the private Redis's files in DATA_DIR/redis), relative to the working folder. */

@@ -39,6 +39,7 @@ export * from './tasks/task-service.js';
 export * from './core.js';
 export * from './domain/truth-table.js';
 export * from './domain/mass-death.js';
+export * from './domain/host-watch.js';
 export * from './domain/evaluate-round.js';
 export * from './domain/recovery/index.js';
 export * from './domain/log-tail.js';

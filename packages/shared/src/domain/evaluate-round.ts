@@ -36,9 +36,10 @@ export const STAMP_REFRESH_MS = 10_000;
 /**
  * One probe round through the truth table and the mass-death breaker, as a pure step: which
  * tasks to act on and how, and what each task's probe stamp becomes. Results for tasks that are
- * no longer in the probed attempt are dropped.
+ * no longer in the probed attempt are dropped. `alsoAlive`: tasks the round saw alive without
+ * listing them (a host watcher's sweep), counted by the mass-death breaker.
  */
-export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[], s: RoundSettings, now: number): RoundVerdict {
+export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[], s: RoundSettings, now: number, alsoAlive = 0): RoundVerdict {
   const live: Array<Omit<TaskVerdict, 'outcome' | 'stampChanged'> & { decided: DecideOutcome }> = [];
   for (const result of results) {
     const task = tasks.get(result.taskId);
@@ -77,6 +78,7 @@ export function evaluateRound(tasks: Map<string, Task>, results: ProbeResultJob[
   const isDeath = (d: DecideOutcome) => d.action === 'diagnose' && d.crashHint === undefined;
   const { held, scopes } = massDeathHeld(
     live.map((v) => ({ taskId: v.task.id, host: v.result.host, dead: isDeath(v.decided) })),
+    alsoAlive,
   );
 
   const verdicts = live.map((v): TaskVerdict => {

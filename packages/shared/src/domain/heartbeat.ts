@@ -43,3 +43,26 @@ export function heartbeatAxes(
 function formatMs(ms: number): string {
   return ms < 10_000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
 }
+
+/**
+ * Whether a task's liveness is its heartbeat alone (a `heartbeat` runtime, or a runner that named
+ * none): its one fact is a timestamp Redis already holds, so it is judged from the heartbeat index
+ * by the scheduler and never probed (no prober can see more of it).
+ */
+export function isHeartbeatJudged(task: { runner?: { runtime: { type: string } } }): boolean {
+  return (task.runner?.runtime.type ?? 'heartbeat') === 'heartbeat';
+}
+
+/** A task's score in the heartbeat index: its last beat, or its claim when it never beat (as taskHeartbeatAgeMs counts). */
+export function heartbeatIndexScore(task: { heartbeatAt?: number; runner?: { claimedAt: number } }): number {
+  return task.heartbeatAt ?? task.runner?.claimedAt ?? 0;
+}
+
+/**
+ * The newest heartbeat index score that is stale at `now`: fresh is an age of at most the grace
+ * (isHeartbeatFresh), so a beat at `now - grace` is still fresh and one a millisecond older is not.
+ * The scheduler reads `ZRANGEBYSCORE -inf <this>`.
+ */
+export function staleHeartbeatBefore(now: number, graceMs: number): number {
+  return now - graceMs - 1;
+}

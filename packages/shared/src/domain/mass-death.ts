@@ -11,19 +11,22 @@ export interface RoundDeath {
 /**
  * The deaths of one probe round that must be held as inconclusive: when the round (or one host
  * within it) has at least 5 tasks and more than half of them dead, a prober's passing fault is
- * likelier than a fleet dying at once.
+ * likelier than a fleet dying at once. `alsoAlive`: tasks of the round seen alive but not listed.
  */
-export function massDeathHeld(round: RoundDeath[]): { held: Set<string>; scopes: string[] } {
+export function massDeathHeld(round: RoundDeath[], alsoAlive = 0): { held: Set<string>; scopes: string[] } {
   const held = new Set<string>();
   const scopes: string[] = [];
-  const consider = (scope: string, members: RoundDeath[]) => {
+  const consider = (scope: string, members: RoundDeath[], besides = 0) => {
     const dead = members.filter((m) => m.dead);
-    if (members.length >= MASS_DEATH_MIN_TASKS && dead.length * 2 > members.length) {
-      scopes.push(`${scope}: ${dead.length} of ${members.length} dead`);
+    const total = members.length + besides;
+    if (total >= MASS_DEATH_MIN_TASKS && dead.length * 2 > total) {
+      scopes.push(`${scope}: ${dead.length} of ${total} dead`);
       for (const m of dead) held.add(m.taskId);
     }
   };
-  consider('round', round);
+  // A host watcher's round names only the targets that are not alive; `alsoAlive` counts the rest
+  // of the host it swept (all on that one host), so the round is judged whole.
+  consider('round', round, alsoAlive);
   const byHost = new Map<string, RoundDeath[]>();
   for (const m of round) byHost.set(m.host, [...(byHost.get(m.host) ?? []), m]);
   if (byHost.size > 1) for (const [host, members] of byHost) consider(`host ${host}`, members);

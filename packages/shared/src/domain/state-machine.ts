@@ -18,6 +18,8 @@
  *   runner reports failure          decideRunnerFail                    runner-ops.ts
  *   → CANCELLED                     decideCancel                        runner-ops.ts
  *   what a prober probes            probeTargetOf                       probe-target.ts
+ *   judged from the heartbeat index isHeartbeatJudged,                  heartbeat.ts
+ *     (no probe; stale ones only)   staleHeartbeatBefore
  *   probe round (IN_PROGRESS)       evaluateRound                       evaluate-round.ts
  *     heartbeat fresh or stale      isHeartbeatFresh, heartbeatAxes     heartbeat.ts
  *     its probe queue unserved      queueSupervision                    supervision.ts
@@ -66,6 +68,7 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: 'runner reports failure', decidedBy: ['decideRunnerFail'], file: 'runner-ops.ts' },
   { event: '→ CANCELLED', decidedBy: ['decideCancel'], file: 'runner-ops.ts' },
   { event: 'what a prober probes', decidedBy: ['probeTargetOf'], file: 'probe-target.ts' },
+  { event: 'judged from the heartbeat index (no probe; stale ones only)', decidedBy: ['isHeartbeatJudged', 'staleHeartbeatBefore'], file: 'heartbeat.ts' },
   { event: 'probe round', decidedBy: ['evaluateRound'], file: 'evaluate-round.ts' },
   { event: 'probe round: heartbeat fresh or stale', decidedBy: ['isHeartbeatFresh', 'heartbeatAxes'], file: 'heartbeat.ts' },
   { event: 'probe round: its probe queue unserved (unsupervised)', decidedBy: ['queueSupervision'], file: 'supervision.ts' },

@@ -95,6 +95,8 @@ export const JobSchemas = {
   decide: z.object({
     round: z.number(),
     queue: z.string(),
+    /** A host watcher's sweep lists only targets not alive: how many more it saw alive on that host (the mass-death breaker's round). */
+    alsoAlive: z.number().int().nonnegative().optional(),
     results: z.array(
       z.object({
         taskId: z.string(),

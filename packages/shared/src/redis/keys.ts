@@ -32,7 +32,40 @@ export class Keys {
   deadlines(): string {
     return `${this.tag}:deadlines`;
   }
-  /** ZSET of IN_PROGRESS task ids by next probe time. */
+  /**
+   * ZSET of the IN_PROGRESS tasks judged by their heartbeat alone (heartbeat runtimes), scored by
+   * the last beat (the claim when none came yet): the stale ones are a range, O(stale) per tick.
+   */
+  heartbeats(): string {
+    return `${this.tag}:heartbeats`;
+  }
+  /**
+   * ZSET of the same tasks by when the scheduler must judge them next though their heartbeat is
+   * fresh: the deadline (set with it), or the next round of a task it is already judging.
+   */
+  heartbeatChecks(): string {
+    return `${this.tag}:heartbeat-checks`;
+  }
+  /**
+   * HASH task id → probe target JSON of the host-local runners (process, tmux) claimed on one host,
+   * by its host key (hostProbeQueue's name): what that host's watcher watches, loaded once at start.
+   */
+  hostTargets(hostKey: string): string {
+    return `${this.tag}:host-targets:${hostKey}`;
+  }
+  /** STREAM of the task ids whose entry in hostTargets changed (added, changed, removed): the watcher follows it, O(changes). */
+  hostTargetChanges(hostKey: string): string {
+    return `${this.tag}:host-target-changes:${hostKey}`;
+  }
+  /** ZSET host key → when its watcher's last summary said all its targets were watched (epoch ms). */
+  hostWatch(): string {
+    return `${this.tag}:host-watch`;
+  }
+  /** HASH host key → the watcher's last summary JSON (counts, instance), for operators. */
+  hostWatchSummaries(): string {
+    return `${this.tag}:host-watch-summaries`;
+  }
+  /** ZSET of IN_PROGRESS task ids by next probe time (every runtime but heartbeat). */
   probeSchedule(): string {
     return `${this.tag}:probe-schedule`;
   }

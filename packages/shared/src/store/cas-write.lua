@@ -10,8 +10,10 @@
 
     ARGV[1] expected rev ('' = the task must not exist)
     ARGV[2] task json
-    ARGV[3] JSON [[opName, keyIndex, a, b], ...]: zadd (score, member), zrem (member),
-            sadd (member), hset (field, value), hdel (field), incr
+    ARGV[3] JSON [[opName, keyIndex, a, b, c], ...]: zadd (score, member, c = 'LT' to
+            only lower a score), zrem (member),
+            sadd (member), hset (field, value), hdel (field), incr, xadd (field
+            `id` = a, approximate MAXLEN b)
     ARGV[4] JSON [keyIndex, ...]: the guard keys
     ARGV[5] task id: the guards' value, and the hash's id field
 
@@ -42,7 +44,11 @@ local ops = cjson.decode(ARGV[3])
 for _, op in ipairs(ops) do
   local name, key = op[1], KEYS[op[2]]
   if name == 'zadd' then
-    redis.call('ZADD', key, op[3], op[4])
+    if op[5] == 'LT' then
+      redis.call('ZADD', key, 'LT', op[3], op[4])
+    else
+      redis.call('ZADD', key, op[3], op[4])
+    end
   elseif name == 'zrem' then
     redis.call('ZREM', key, op[3])
   elseif name == 'sadd' then
@@ -53,6 +59,8 @@ for _, op in ipairs(ops) do
     redis.call('HDEL', key, op[3])
   elseif name == 'incr' then
     redis.call('INCR', key)
+  elseif name == 'xadd' then
+    redis.call('XADD', key, 'MAXLEN', '~', op[4], '*', 'id', op[3])
   end
 end
 return {1, newRev}

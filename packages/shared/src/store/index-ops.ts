@@ -1,15 +1,23 @@
 import type { Keys } from '../redis/keys.js';
+import { heartbeatIndexScore, isHeartbeatJudged } from '../domain/heartbeat.js';
+import { isHostWatched } from '../domain/host-watch.js';
 import { probeTargetOf } from '../domain/probe-target.js';
+import { probeQueueFor } from '../queues/catalog.js';
 import type { Task } from '../schemas/task.js';
 
 /** One index or counter change, applied by the CAS script in the same atomic step as the task write. */
 export type IndexOp =
-  | { op: 'zadd'; key: string; score: number; member: string }
+  /** `lt`: only lowers a score already there (ZADD LT), or adds it. */
+  | { op: 'zadd'; key: string; score: number; member: string; lt?: true }
   | { op: 'zrem'; key: string; member: string }
   | { op: 'sadd'; key: string; member: string }
   | { op: 'hset'; key: string; field: string; value: string }
   | { op: 'hdel'; key: string; field: string }
-  | { op: 'incr'; key: string };
+  | { op: 'incr'; key: string }
+  | { op: 'xadd'; key: string; id: string; maxLen: number };
+
+/** How many changes a host's change stream keeps: a watcher further behind than this reloads its host's targets whole. */
+export const HOST_CHANGES_MAXLEN = 10_000;
 
 /**
  * The index changes that follow from a task going from `before` to `after`. Derived, never
@@ -41,16 +49,46 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     const target = probeTargetEntry(after);
     if (!probing(before) || target !== probeTargetEntry(before!)) {
       ops.push({ op: 'hset', key: keys.probeTargets(), field: id, value: target });
+      // The host's watcher follows its targets through the change stream: added or changed here
+      // (a pin, say), in the same write. The same on claim (claim.lua parity: HSET host-targets,
+      // XADD host-target-changes).
+      const host = hostWatchKey(after);
+      if (host) {
+        ops.push({ op: 'hset', key: keys.hostTargets(host), field: id, value: JSON.stringify(probeTargetOf(after)) });
+        ops.push({ op: 'xadd', key: keys.hostTargetChanges(host), id, maxLen: HOST_CHANGES_MAXLEN });
+      }
     }
-    if (after.deadline !== undefined && after.deadline !== before?.deadline) {
-      ops.push({ op: 'zadd', key: keys.deadlines(), score: after.deadline, member: id });
+    const deadlineMoved = after.deadline !== undefined && (!probing(before) || after.deadline !== before?.deadline);
+    if (deadlineMoved) ops.push({ op: 'zadd', key: keys.deadlines(), score: after.deadline!, member: id });
+    if (isHeartbeatJudged(after)) {
+      // Judged where the fact lives (DESIGN §3): never probed. On a claim (parity with claim.lua:
+      // HSET probe-targets, ZADD deadlines, ZADD heartbeats <heartbeatAt or claimedAt>, ZADD
+      // heartbeat-checks <deadline + 1>, and no probe-schedule entry) and on every beat, the index
+      // follows the beat; the checks follow the deadline (the scheduler paces them in between).
+      const score = heartbeatIndexScore(after);
+      if (!probing(before) || score !== heartbeatIndexScore(before!)) ops.push({ op: 'zadd', key: keys.heartbeats(), score, member: id });
+      if (deadlineMoved) ops.push({ op: 'zadd', key: keys.heartbeatChecks(), score: after.deadline! + 1, member: id });
+    } else {
+      // A fresh claim is probed at once: a runner that dies on start is found in the first round.
+      if (!probing(before)) ops.push({ op: 'zadd', key: keys.probeSchedule(), score: now, member: id });
+      // A round comes just past the deadline (due is `now > deadline`), however far its next slot
+      // is (a host-watched runner's safety net): extend, escalate and stop stay on time.
+      if (deadlineMoved) ops.push({ op: 'zadd', key: keys.probeSchedule(), score: after.deadline! + 1, member: id, lt: true });
     }
-    // A fresh claim is probed at once: a runner that dies on start is found in the first round.
-    if (!probing(before)) ops.push({ op: 'zadd', key: keys.probeSchedule(), score: now, member: id });
   } else if (probing(before)) {
     ops.push({ op: 'zrem', key: keys.deadlines(), member: id });
-    ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
+    if (isHeartbeatJudged(before!)) {
+      ops.push({ op: 'zrem', key: keys.heartbeats(), member: id });
+      ops.push({ op: 'zrem', key: keys.heartbeatChecks(), member: id });
+    } else {
+      ops.push({ op: 'zrem', key: keys.probeSchedule(), member: id });
+    }
     ops.push({ op: 'hdel', key: keys.probeTargets(), field: id });
+    const host = hostWatchKey(before!);
+    if (host) {
+      ops.push({ op: 'hdel', key: keys.hostTargets(host), field: id });
+      ops.push({ op: 'xadd', key: keys.hostTargetChanges(host), id, maxLen: HOST_CHANGES_MAXLEN });
+    }
   }
   // The tasks nobody probes, for the gauge and /readyz: counted without reading every task.
   const lapse = (t: Task | undefined) => (probing(t) && t!.supervision ? JSON.stringify(t!.supervision) : undefined);
@@ -75,7 +113,19 @@ export function probePhase(task: Task): number {
   return (h >>> 0) / 2 ** 32;
 }
 
-/** The probe-target hash entry: `<phase>|<target json>`, read by the scheduler's Lua script. */
+/**
+ * The host key of a task its host's watcher watches (process, tmux: the name of its host's probe
+ * queue); undefined for every other runtime.
+ */
+export function hostWatchKey(task: Task): string | undefined {
+  const target = probeTargetOf(task);
+  return isHostWatched(target.runtime.type) ? probeQueueFor(target) : undefined;
+}
+
+/**
+ * The probe-target hash entry: `<phase>|<host key or empty>|<target json>`, read by the
+ * scheduler's Lua scripts (the host key says whose watcher's summary lets it wait for the safety net).
+ */
 export function probeTargetEntry(task: Task): string {
-  return `${probePhase(task).toFixed(6)}|${JSON.stringify(probeTargetOf(task))}`;
+  return `${probePhase(task).toFixed(6)}|${hostWatchKey(task) ?? ''}|${JSON.stringify(probeTargetOf(task))}`;
 }

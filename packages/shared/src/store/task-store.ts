@@ -215,13 +215,15 @@ export class TaskStore {
     const encodedOps = ops.map((o) => {
       switch (o.op) {
         case 'zadd':
-          return ['zadd', indexOf(o.key), String(o.score), o.member];
+          return o.lt ? ['zadd', indexOf(o.key), String(o.score), o.member, 'LT'] : ['zadd', indexOf(o.key), String(o.score), o.member];
         case 'hset':
           return ['hset', indexOf(o.key), o.field, o.value];
         case 'hdel':
           return ['hdel', indexOf(o.key), o.field];
         case 'incr':
           return ['incr', indexOf(o.key)];
+        case 'xadd':
+          return ['xadd', indexOf(o.key), o.id, o.maxLen];
         default:
           return [o.op, indexOf(o.key), o.member];
       }

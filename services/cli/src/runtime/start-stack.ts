@@ -18,7 +18,7 @@ import {
   type ProbeResult,
   type ProbeTarget,
 } from '@smart-reap/shared';
-import { ProberRegistration, StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup } from '@smart-reap/prober/service';
+import { HostWatcher, ProberRegistration, StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup, type SweepStats } from '@smart-reap/prober/service';
 import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
 import {
   Escalator,
@@ -69,6 +69,8 @@ export interface StackOptions {
   host?: string;
   /** Observers for benchmarks and tests. */
   onTick?: (stats: TickStats) => void;
+  /** Told each host-watcher sweep's figures (benchmarks). */
+  onSweep?: (stats: SweepStats) => void;
   onProbe?: (target: ProbeTarget, result: ProbeResult, durationMs: number) => void;
 }
 
@@ -199,6 +201,23 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await registration.start();
     core.redis.on('ready', () => registration.renewNow());
     closables.push({ name: 'prober registration', close: () => registration.stop() });
+    if (config.PROBER_QUEUES.includes('local')) {
+      const watcher = new HostWatcher({
+        redis: core.redis,
+        keys: core.keys,
+        queues: core.queues,
+        logger,
+        nodeName: config.NODE_NAME,
+        probe: wiring.probe,
+        sweepMs: config.WATCH_INTERVAL_MS,
+        reportMs: config.PROBE_INTERVAL_MS,
+        concurrency: config.PROBE_CONCURRENCY,
+        clock: o.clock,
+        onSweep: o.onSweep,
+      });
+      await watcher.start();
+      closables.push({ name: 'host watcher', close: () => watcher.stop() });
+    }
   }
 
   // Ticks start once this process's own prober is registered: its host's tasks are not unsupervised.

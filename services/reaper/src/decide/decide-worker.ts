@@ -38,6 +38,7 @@ export function startDecideWorker(o: DecideWorkerOptions): Worker {
         data.results,
         { heartbeatGraceMs: o.config.HEARTBEAT_GRACE_MS, maxExtensions: o.config.MAX_EXTENSIONS, massDeathHoldMs: o.config.MASS_DEATH_HOLD_MS },
         now,
+        data.alsoAlive,
       );
       if (round.verdicts.some((v) => v.outcome.action === 'hold' && v.outcome.firstHold)) {
         o.metrics.massDeathHolds.inc();

@@ -1,6 +1,6 @@
-import { probeQueueFor, queueSupervision, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
+import { hostWatchFreshSince, probeQueueFor, queueSupervision, staleHeartbeatBefore, type Config, type JobData, type JobQueues, type Keys, type Logger, type ProbeResultJob, type ProberRegistry, type ProberSnapshot } from '@smart-reap/shared';
 import type { Redis } from 'ioredis';
-import { TAKE_DUE_PROBES } from './due-probes-script.js';
+import { TAKE_DUE_PROBES, TAKE_HEARTBEAT_CHECKS } from './due-probes-script.js';
 import type { SupervisionChange, SupervisionTracker } from './supervision-tracker.js';
 
 type Target = JobData<'probe'>['targets'][number];
@@ -9,7 +9,7 @@ export interface ProbeSchedulerOptions {
   redis: Redis;
   keys: Keys;
   queues: JobQueues;
-  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS'>;
+  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS' | 'HEARTBEAT_GRACE_MS' | 'SAFETY_NET_INTERVAL_MS'>;
   logger: Logger;
   /** Who takes which probe queue: read once per tick. */
   probers: ProberRegistry;
@@ -38,7 +38,12 @@ export interface TickStats {
   jobs: number;
   /** Due tasks whose probe queue nobody serves: not enqueued this tick. */
   unsupervised: number;
+  /** Heartbeat-judged tasks sent straight to the decide step (stale or past their deadline): no probe job. */
+  judged: number;
 }
+
+/** The decide queue's name for rounds the scheduler judged from the heartbeat index (no prober saw them). */
+export const HEARTBEAT_ROUND_QUEUE = 'heartbeat-index';
 
 /**
  * Every TICK_MS, enqueues the probes that have come due (DESIGN §3). The tick costs O(due), never
@@ -52,6 +57,8 @@ export class ProbeScheduler {
   private readonly clock: () => number;
   private readonly batchSize: number;
   private readonly maxPerTick: number;
+  /** The host keys whose watcher's summary was fresh at the last tick. */
+  private watchedHosts = new Set<string>();
 
   constructor(options: ProbeSchedulerOptions) {
     this.o = schedulerSettings(options);
@@ -84,11 +91,21 @@ export class ProbeScheduler {
     const t0 = performance.now();
     const now = this.clock();
     const { redis, keys, config } = this.o;
-    const flat = (await TAKE_DUE_PROBES.run(
-      redis,
-      [keys.probeSchedule(), keys.probeTargets()],
-      [String(now), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick)],
-    )) as string[];
+    const freshSince = hostWatchFreshSince(now, config.PROBE_INTERVAL_MS);
+    await this.recallUnwatchedHosts(freshSince, now);
+    const [flat, checks] = (await Promise.all([
+      TAKE_DUE_PROBES.run(
+        redis,
+        [keys.probeSchedule(), keys.probeTargets(), keys.hostWatch(), keys.deadlines()],
+        [String(now), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick), String(config.SAFETY_NET_INTERVAL_MS), String(freshSince)],
+      ),
+      TAKE_HEARTBEAT_CHECKS.run(
+        redis,
+        [keys.heartbeats(), keys.heartbeatChecks(), keys.deadlines(), keys.probeTargets()],
+        [String(now), String(staleHeartbeatBefore(now, config.HEARTBEAT_GRACE_MS)), String(config.PROBE_INTERVAL_MS), String(this.maxPerTick)],
+      ),
+    ])) as [string[], string[]];
+    const judged = this.judgeHeartbeats(checks, now);
     const byQueue = new Map<string, Target[]>();
     for (let i = 0; i < flat.length; i += 2) {
       const target = JSON.parse(flat[i + 1]!) as Target;
@@ -117,8 +134,62 @@ export class ProbeScheduler {
         adds.push(this.o.queues.enqueue('probe', { round: now, targets: batch }, { batch: i / this.batchSize }));
       }
     }
-    await Promise.all([...adds, changes.length ? this.o.supervision.apply(changes, now) : undefined]);
-    return { durationMs: performance.now() - t0, probed: flat.length / 2 - unsupervised, jobs: adds.length, unsupervised };
+    await Promise.all([...adds, ...judged, changes.length ? this.o.supervision.apply(changes, now) : undefined]);
+    return { durationMs: performance.now() - t0, probed: flat.length / 2 - unsupervised, jobs: adds.length, unsupervised, judged: checks.length / 2 };
+  }
+
+  /**
+   * A host whose watcher's summaries went stale since the last tick: its runners wait for a
+   * safety-net slot up to SAFETY_NET_INTERVAL_MS away, so they are brought forward to now, once
+   * (O(that host's targets)); from there on they are probed every interval until summaries return,
+   * and marked unsupervised if nobody serves their probe queue either. Hosts are remembered per
+   * scheduler: a replica that starts late only leaves them to their next slot.
+   */
+  private async recallUnwatchedHosts(freshSince: number, now: number): Promise<void> {
+    const { redis, keys } = this.o;
+    const flat = await redis.zrange(keys.hostWatch(), '0', '-1', 'WITHSCORES');
+    const watched = new Set<string>();
+    const lapsed: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const host = flat[i]!;
+      if (Number(flat[i + 1]) >= freshSince) watched.add(host);
+      else if (this.watchedHosts.has(host)) lapsed.push(host);
+    }
+    this.watchedHosts = watched;
+    for (const host of lapsed) {
+      const ids = await redis.hkeys(keys.hostTargets(host));
+      this.o.logger.warn({ host, targets: ids.length }, 'host watcher summaries stale: its runners are probed every interval again');
+      for (let i = 0; i < ids.length; i += 1000) {
+        await redis.zadd(keys.probeSchedule(), 'XX', ...ids.slice(i, i + 1000).flatMap((id) => [String(now), id]));
+      }
+    }
+  }
+
+  /**
+   * The heartbeat-judged tasks taken this tick go to the decide step as a round of their own: the
+   * decide step judges their axes from the stored heartbeat on its clock (heartbeatAxes), as it
+   * always did, so a stale one takes the same path to its diagnosis. The reaper sees the fact
+   * itself: no prober is asked, and none has to be registered for these tasks to be supervised.
+   */
+  private judgeHeartbeats(flat: string[], now: number): Array<Promise<void>> {
+    const results: ProbeResultJob[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const target = JSON.parse(flat[i + 1]!) as Target;
+      results.push({
+        taskId: target.taskId,
+        attempt: target.attempt,
+        host: target.host ?? HEARTBEAT_ROUND_QUEUE,
+        runtimeState: 'unknown',
+        processState: 'unknown',
+        evidence: ['judged from the heartbeat index'],
+        probedAt: now,
+      });
+    }
+    const jobs: Array<Promise<void>> = [];
+    for (let i = 0; i < results.length; i += this.batchSize) {
+      jobs.push(this.o.queues.enqueue('decide', { round: now, queue: HEARTBEAT_ROUND_QUEUE, results: results.slice(i, i + this.batchSize) }));
+    }
+    return jobs;
   }
 
   /** The probers' registrations, the pause flags of the due queues, and which due tasks are marked unsupervised: one round trip each, together. */

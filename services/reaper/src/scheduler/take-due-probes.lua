@@ -1,34 +1,59 @@
 --[[
   Takes the probes that have come due and moves each to its next slot, in one step: two
   scheduler replicas (or two ticks of one) never enqueue the same task for the same round.
-  A task's slots sit at its phase within each interval (`<phase>|<json>` in the target hash), so
-  a host's runners stay in one round however far apart they were claimed. A due task with no
-  target entry (no longer probed) leaves the schedule.
+  A task's slots sit at its phase within each interval (`<phase>|<host key>|<json>` in the target
+  hash), so a host's runners stay in one round however far apart they were claimed. A host-local
+  runner (a host key in its entry) whose host's watcher sent a summary since ARGV[5] is watched
+  on its host: its next slot is a safety-net round (ARGV[4]) rather than the next probe interval,
+  or the moment just past its deadline when that comes first.
+  A due task with no target entry (no longer probed) leaves the schedule.
 
   Input:
     KEYS[1] probe schedule ZSET (task id by next due time)
-    KEYS[2] probe-target HASH (task id -> "<phase>|<target json>")
+    KEYS[2] probe-target HASH (task id -> "<phase>|<host key>|<target json>")
+    KEYS[3] host-watch ZSET (host key -> time of its watcher's last summary)
+    KEYS[4] deadline ZSET (task id by deadline)
 
     ARGV[1] now (ms)
     ARGV[2] probe interval (ms)
     ARGV[3] max tasks to take
+    ARGV[4] safety-net interval (ms)
+    ARGV[5] the oldest summary time that still counts as watched (ms)
 
   Output:
     a flat list {id1, targetJson1, id2, targetJson2, ...}
 ]]
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
+local probeInterval = tonumber(ARGV[2])
+local safetyInterval = tonumber(ARGV[4])
+local freshSince = tonumber(ARGV[5])
+local watched = {}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, id in ipairs(due) do
   local entry = redis.call('HGET', KEYS[2], id)
   if entry then
-    local sep = string.find(entry, '|', 1, true)
-    local phase = math.floor(tonumber(string.sub(entry, 1, sep - 1)) * interval)
+    local sep1 = string.find(entry, '|', 1, true)
+    local sep2 = string.find(entry, '|', sep1 + 1, true)
+    local host = string.sub(entry, sep1 + 1, sep2 - 1)
+    local interval = probeInterval
+    if host ~= '' then
+      if watched[host] == nil then
+        local at = redis.call('ZSCORE', KEYS[3], host)
+        watched[host] = at ~= false and at ~= nil and tonumber(at) >= freshSince
+      end
+      if watched[host] then interval = safetyInterval end
+    end
+    local phase = math.floor(tonumber(string.sub(entry, 1, sep1 - 1)) * interval)
     local nextAt = math.floor((now - phase) / interval) * interval + phase + interval
+    if interval ~= probeInterval then
+      -- A safety-net slot never skips the deadline: the round just past it decides extend or escalate.
+      local deadline = redis.call('ZSCORE', KEYS[4], id)
+      if deadline and tonumber(deadline) + 1 > now and tonumber(deadline) + 1 < nextAt then nextAt = tonumber(deadline) + 1 end
+    end
     redis.call('ZADD', KEYS[1], 'XX', nextAt, id)
     out[#out + 1] = id
-    out[#out + 1] = string.sub(entry, sep + 1)
+    out[#out + 1] = string.sub(entry, sep2 + 1)
   else
     redis.call('ZREM', KEYS[1], id)
   end

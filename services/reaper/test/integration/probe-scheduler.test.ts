@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QUEUE, createLogger, hostProbeQueue } from '@smart-reap/shared';
+import { QUEUE, createLogger, hostProbeQueue, type JobData } from '@smart-reap/shared';
 import { registerProbers } from '../../../../test/support/probers.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
 import { Escalator } from '../../src/decide/escalator.js';
 import { reaperMetrics } from '../../src/metrics/reaper-metrics.js';
-import { ProbeScheduler } from '../../src/scheduler/probe-scheduler.js';
+import { HEARTBEAT_ROUND_QUEUE, ProbeScheduler } from '../../src/scheduler/probe-scheduler.js';
 import { SupervisionTracker } from '../../src/scheduler/supervision-tracker.js';
 
 type Core = Awaited<ReturnType<typeof createTestCore>>;
@@ -29,22 +29,23 @@ describe('probe scheduler (DESIGN §3)', () => {
     return new ProbeScheduler({ redis: core.redis, keys: core.keys, queues: core.queues, config: core.config, logger, probers: core.probers, supervision, clock: () => now, batchSize: 3 });
   };
 
-  async function inProgress(n: number, runtime: 'process' | 'heartbeat', host = 'h1') {
+  async function inProgress(n: number, runtime: 'process' | 'heartbeat' | 'http', host = 'h1') {
     const leases: string[] = [];
     for (let i = 0; i < n; i++) {
       await core.tasks.create({ kind: 'k' });
-      const claimed = await core.tasks.claim({ runnerId: `r${i}`, kinds: ['k'], runtime: { type: runtime, ref: '' }, pid: 100 + i, host });
+      const ref = runtime === 'http' ? 'http://127.0.0.1:9/health' : '';
+      const claimed = await core.tasks.claim({ runnerId: `r${i}`, kinds: ['k'], runtime: { type: runtime, ref }, pid: 100 + i, host });
       leases.push(claimed!.lease);
     }
     return leases;
   }
 
-  it('takes every IN_PROGRESS task once per round, routes host-local runtimes to probe-<host>, batches', async () => {
+  it('takes every probed IN_PROGRESS task once per round, routes host-local runtimes to probe-<host>, batches', async () => {
     await inProgress(4, 'process', 'node-a');
-    await inProgress(2, 'heartbeat');
+    await inProgress(2, 'http');
     const first = await scheduler().tick();
     expect(first.probed).toBe(6);
-    expect(first.jobs).toBe(3); // 4 process targets in batches of 3, and 2 heartbeat targets
+    expect(first.jobs).toBe(3); // 4 process targets in batches of 3, and 2 http targets
     const local = await core.queues.queue(hostProbeQueue('node-a')).getJobs(['waiting']);
     expect(local.flatMap((j) => j.data.targets)).toHaveLength(4);
     const shared = await core.queues.queue(QUEUE.probe).getJobs(['waiting']);
@@ -76,6 +77,100 @@ describe('probe scheduler (DESIGN §3)', () => {
     await core.tasks.complete(id!, { runnerId: 'r0', lease, output: 'done' });
     expect(await core.redis.zcard(core.keys.probeSchedule())).toBe(0);
     expect((await scheduler().tick()).probed).toBe(0);
+  });
+
+  describe('heartbeat runtimes, judged from the heartbeat index (issue 13)', () => {
+    const grace = () => core.config.HEARTBEAT_GRACE_MS;
+    const decideRounds = () => core.queues.queue(QUEUE.decide).getJobs(['waiting']);
+    const beat = (id: string, lease: string, i = 0) => core.tasks.heartbeat(id, { runnerId: `r${i}`, lease });
+    const heartbeatIds = () => core.redis.zrange(core.keys.heartbeats(), '0', '-1');
+
+    it('a task with fresh beats gets no probe job and no round across many ticks', async () => {
+      const [lease] = await inProgress(1, 'heartbeat');
+      const [id] = await heartbeatIds();
+      expect(await core.redis.zcard(core.keys.probeSchedule())).toBe(0);
+      for (let tick = 0; tick < 20; tick++) {
+        now += core.config.PROBE_INTERVAL_MS;
+        if (tick % 5 === 0) await beat(id!, lease!);
+        expect(await scheduler().tick()).toMatchObject({ probed: 0, jobs: 0, judged: 0 });
+      }
+      expect(await core.queues.queue(QUEUE.probe).getWaitingCount()).toBe(0);
+      expect(await decideRounds()).toHaveLength(0);
+      expect(Number(await core.redis.zscore(core.keys.heartbeats(), id!))).toBe((await core.store.mustGet(id!)).heartbeatAt);
+    });
+
+    it('a stale one goes to the decide step once per interval, however many ticks, with no prober registered', async () => {
+      await core.probers.remove({ queue: QUEUE.probe, instance: 'test-prober' });
+      await inProgress(1, 'heartbeat');
+      const [stale] = await heartbeatIds();
+      const [freshLease] = await inProgress(1, 'heartbeat');
+      const fresh = (await heartbeatIds()).find((id) => id !== stale);
+      now += grace(); // both exactly at the grace: still fresh
+      expect((await scheduler().tick()).judged).toBe(0);
+      await beat(fresh!, freshLease!);
+      await core.redis.zadd(core.keys.heartbeats(), now - grace() - 1, stale!); // as if its last beat were a millisecond older
+      const [a, b] = await Promise.all([scheduler().tick(), scheduler().tick()]);
+      expect(a.judged + b.judged).toBe(1);
+      now += core.config.PROBE_INTERVAL_MS / 2;
+      expect((await scheduler().tick()).judged).toBe(0);
+      now += core.config.PROBE_INTERVAL_MS / 2;
+      expect((await scheduler().tick()).judged).toBe(1);
+      const rounds = await decideRounds();
+      expect(rounds.map((j) => j.data.queue)).toEqual([HEARTBEAT_ROUND_QUEUE, HEARTBEAT_ROUND_QUEUE]);
+      expect(rounds.flatMap((j) => (j.data as JobData<'decide'>).results.map((r) => r.taskId))).toEqual([stale, stale]);
+      expect(await core.redis.hlen(core.keys.unsupervised())).toBe(0);
+    });
+
+    it('a fresh one past its deadline is judged (to extend it), then not again until its new deadline', async () => {
+      const [lease] = await inProgress(1, 'heartbeat');
+      const [id] = await heartbeatIds();
+      const t = await core.store.mustGet(id!);
+      now = t.deadline! + 1;
+      await beat(id!, lease!);
+      expect((await scheduler().tick()).judged).toBe(1);
+      await core.store.mutate(id!, (task) => ({ write: { ...task, deadline: now + 600_000, extensions: 1 } })); // what the decide step's extend writes
+      for (let tick = 0; tick < 3; tick++) {
+        now += core.config.PROBE_INTERVAL_MS;
+        expect((await scheduler().tick()).judged).toBe(0);
+      }
+    });
+
+    it('a task that left IN_PROGRESS leaves the heartbeat index and its checks', async () => {
+      const [lease] = await inProgress(1, 'heartbeat');
+      const [id] = await heartbeatIds();
+      await core.tasks.complete(id!, { runnerId: 'r0', lease: lease!, output: 'done' });
+      expect(await core.redis.zcard(core.keys.heartbeats())).toBe(0);
+      expect(await core.redis.zcard(core.keys.heartbeatChecks())).toBe(0);
+      now += grace() * 2;
+      expect((await scheduler().tick()).judged).toBe(0);
+    });
+  });
+
+  describe("host-local runtimes whose host's watcher sends summaries (issue 13)", () => {
+    const summary = (at: number, host = 'probe-node-a') => core.redis.zadd(core.keys.hostWatch(), at, host);
+
+    it('get a safety-net round every SAFETY_NET_INTERVAL_MS while summaries are fresh, and every probe interval once they stop', async () => {
+      await summary(now);
+      await inProgress(3, 'process', 'node-a');
+      expect((await scheduler().tick()).probed).toBe(3); // the first round, straight after claim
+      const s = scheduler();
+      let probed = 0;
+      for (let t = 0; t < 10; t++) {
+        now += core.config.PROBE_INTERVAL_MS;
+        await summary(now);
+        probed += (await s.tick()).probed;
+      }
+      expect(probed).toBe(0); // the safety net is 30 s away
+      now += core.config.SAFETY_NET_INTERVAL_MS;
+      await summary(now);
+      expect((await s.tick()).probed).toBe(3);
+
+      // The watcher falls silent: after three intervals its runners are recalled and probed every interval.
+      now += 3 * core.config.PROBE_INTERVAL_MS + 1;
+      expect((await s.tick()).probed).toBe(3);
+      now += core.config.PROBE_INTERVAL_MS;
+      expect((await s.tick()).probed).toBe(3);
+    });
   });
 
   describe('supervision: a probe queue nobody serves', () => {
@@ -126,7 +221,7 @@ describe('probe scheduler (DESIGN §3)', () => {
 
     it('the shared probe queue with no shared prober registered is unserved too', async () => {
       await core.probers.remove({ queue: QUEUE.probe, instance: 'test-prober' });
-      await inProgress(1, 'heartbeat');
+      await inProgress(1, 'http');
       expect(await scheduler().tick()).toMatchObject({ probed: 0, unsupervised: 1 });
       expect(await waiting(QUEUE.probe)).toBe(0);
       const [id] = await core.redis.zrange(core.keys.probeSchedule(), '0', '-1');
