@@ -212,4 +212,36 @@ setTimeout(() => process.exit(0)`));
     await waitFor(async () => (wrapper.exitCode !== null || wrapper.signalCode !== null) && !isAlive(programPid('loop401')!), 10_000, 'the program and its wrapper gone');
     expect((await s.core.store.get(id))?.status).toBe('FAILED');
   });
+
+  it('DRY_RUN=true with auth_error=stop: the loop and the stop are only said ("would …"), the task is not written, the program keeps running', async () => {
+    const { run, create, served, events } = await setUp({
+      DRY_RUN: true,
+      LIVE_LOOP_SCAN_MS: 1000,
+      LIVE_LOOP_WINDOW_MS: 3000,
+      LIVE_LOOP_POLICY: 'auth_error=stop',
+      LIVE_LOOP_STOP_AFTER_MS: 5000,
+    });
+    const id = await create('dry401');
+    run('dry401', 'dry401', program('dry401', { line: AUTH, lifeMs: 40_000 }));
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', 10_000, 'the claim');
+    const said = await waitFor(async () => {
+      const all = await events(id);
+      return all.some((e) => e.type === 'stop') ? all : undefined;
+    }, 25_000, 'the would-stop event');
+    const escalate = said.filter((e) => e.type === 'escalate');
+    const stop = said.filter((e) => e.type === 'stop');
+    expect(escalate).toHaveLength(1);
+    expect(escalate[0]).toMatchObject({ dryRun: true, reason: expect.stringMatching(/^would escalate: live loop: /) });
+    expect(stop).toHaveLength(1);
+    expect(stop[0]).toMatchObject({ dryRun: true, reason: expect.stringMatching(/^would stop: live loop: auth_error/) });
+    // Said once, not every scan.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await events(id)).filter((e) => e.type === 'stop' || e.type === 'escalate')).toHaveLength(2);
+    const t = await served(id);
+    expect(t.status).toBe('IN_PROGRESS');
+    expect(t.reap).toBeUndefined();
+    expect(t.context.live_diagnosis).toBeUndefined();
+    expect(t.needsAttention ?? null).toBeNull();
+    expect(isAlive(programPid('dry401')!)).toBe(true);
+  });
 });

@@ -13,6 +13,7 @@ import {
   type EventLog,
   type JobQueues,
   type Keys,
+  type LiveDiagnosis,
   type LiveLoopDecision,
   type LiveLoopSettings,
   type LiveLoopState,
@@ -36,7 +37,7 @@ export interface LiveWatcherOptions {
   settings: LiveLoopSettings;
   /** LIVE_LOOP_SCAN_MS. */
   scanMs: number;
-  /** DRY_RUN: a `stop` is only said ("would stop"), never done. */
+  /** DRY_RUN: every decision is only said ("would …", DESIGN §4); the task is never written. */
   dryRun: boolean;
   /** IN_PROGRESS tasks read per round at most; the next round goes on where this one stopped. Default 1000. */
   maxTasksPerRound?: number;
@@ -54,7 +55,9 @@ interface WatchState {
   loop: LiveLoopState;
   /** The runner's progress as last seen (a digest of ratio and partial output): a change is progress. */
   progress?: string;
-  /** Dry run: the "would stop" already said for this loop. */
+  /** Dry run: the flag that would have been written, so a loop is said once and its clearing and stop follow from it. */
+  wouldFlag?: LiveDiagnosis;
+  /** Dry run: the "would stop" already said for this loop (its `since`). */
   wouldStopSaid?: number;
 }
 
@@ -145,14 +148,31 @@ export class LiveWatcher {
     const progressed = saved?.attempt === task.attempt && progress !== undefined && progress !== prev.progress;
     const errors = read.lines.flatMap((l) => liveErrorLine(l) ?? []);
     const loop = observeLiveLoop(prev.loop, errors, progressed, this.o.settings.windowMs, now);
-    const decision = decideLiveLoop(task, loop, this.o.settings, now);
-    const next: WatchState = { attempt: task.attempt, cursor: read.cursor, loop, progress, wouldStopSaid: prev.wouldStopSaid };
-    await this.apply(task, decision, next, now);
+    // A dry run decides on the flag it would have written, never on the task's.
+    const seen = this.o.dryRun ? { ...task, context: { ...task.context, live_diagnosis: prev.wouldFlag } } : task;
+    const decision = decideLiveLoop(seen, loop, this.o.settings, now);
+    const next: WatchState = { attempt: task.attempt, cursor: read.cursor, loop, progress, wouldFlag: prev.wouldFlag, wouldStopSaid: prev.wouldStopSaid };
+    if (this.o.dryRun) await this.sayWould(task, decision, next);
+    else await this.apply(task, decision, now);
     // Kept while the attempt may still run; an ended attempt's state just expires.
     await this.o.redis.set(this.stateKey(task.id), JSON.stringify(next), 'PX', Math.max(20 * this.o.scanMs, 3_600_000));
   }
 
-  private async apply(task: Task, d: LiveLoopDecision, state: WatchState, now: number): Promise<void> {
+  /** DRY_RUN: each decision once as a "would …" event; only the watcher's own state changes. */
+  private async sayWould(task: Task, d: LiveLoopDecision, state: WatchState): Promise<void> {
+    if (d.action === 'none') return;
+    if (d.action === 'flag') state.wouldFlag = d.diagnosis;
+    if (d.action === 'clear') state.wouldFlag = undefined;
+    if (d.action === 'stop') {
+      if (state.wouldStopSaid === state.loop.since) return;
+      state.wouldStopSaid = state.loop.since;
+    }
+    const type = d.action === 'flag' ? 'escalate' : d.action;
+    const evidence = d.action === 'flag' ? d.diagnosis.evidence : [];
+    await this.o.events.append({ type, taskId: task.id, reason: `would ${d.action === 'flag' ? 'escalate' : d.action}: ${d.reason}`, evidence, dryRun: true });
+  }
+
+  private async apply(task: Task, d: LiveLoopDecision, now: number): Promise<void> {
     switch (d.action) {
       case 'none':
         return;
@@ -173,12 +193,6 @@ export class LiveWatcher {
       }
       case 'stop': {
         const evidence = task.context.live_diagnosis?.evidence ?? [];
-        if (this.o.dryRun) {
-          if (state.wouldStopSaid === state.loop.since) return;
-          state.wouldStopSaid = state.loop.since;
-          await this.o.events.append({ type: 'stop', taskId: task.id, reason: `would stop: ${d.reason}`, evidence, dryRun: true });
-          return;
-        }
         const wrote = await this.write(task, (t) => reapAttempt(t, d.reason, now));
         if (!wrote) return;
         await this.o.events.append({ type: 'stop', taskId: task.id, reason: d.reason, evidence });
