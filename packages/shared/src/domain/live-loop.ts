@@ -2,6 +2,7 @@ import type { DeathReport } from '../queues/catalog.js';
 import type { CrashType } from '../schemas/diagnosis.js';
 import type { LiveDiagnosis, Task } from '../schemas/task.js';
 import { classify } from './classifier/index.js';
+import { shouldReescalate } from './escalation.js';
 import { redact } from './redact.js';
 
 /**
@@ -139,6 +140,7 @@ export function isLiveLoop(state: LiveLoopState, s: Pick<LiveLoopSettings, 'repe
 export type LiveLoopDecision =
   | { action: 'none' }
   | { action: 'flag'; diagnosis: LiveDiagnosis; reason: string }
+  | { action: 'reescalate'; reason: string }
   | { action: 'clear'; reason: string }
   | { action: 'stop'; reason: string };
 
@@ -146,9 +148,9 @@ export type LiveLoopDecision =
  * What to do with an attempt after a scan: flag a loop once, clear a flag whose loop is over
  * (progress again, or the errors stopped), and stop only a flagged loop whose cause the policy
  * says to stop and that has lasted LIVE_LOOP_STOP_AFTER_MS. A live runner is never stopped
- * otherwise.
+ * otherwise. A loop that lasts is escalated again every 30 min, as any escalation (DESIGN §4).
  */
-export function decideLiveLoop(task: Pick<Task, 'context'>, state: LiveLoopState, s: LiveLoopSettings, now: number): LiveLoopDecision {
+export function decideLiveLoop(task: Task, state: LiveLoopState, s: LiveLoopSettings, now: number): LiveLoopDecision {
   const flagged = task.context.live_diagnosis;
   const loop = isLiveLoop(state, s, now);
   if (!flagged) {
@@ -162,6 +164,9 @@ export function decideLiveLoop(task: Pick<Task, 'context'>, state: LiveLoopState
   }
   if (liveLoopActionFor(s.policy, flagged.crashType) === 'stop' && now - flagged.since >= s.stopAfterMs) {
     return { action: 'stop', reason: `live loop: ${flagged.crashType} for ${Math.round((now - flagged.since) / 1000)} s with no progress (${state.repeats} times); stopped by LIVE_LOOP_POLICY ${flagged.crashType}=stop` };
+  }
+  if (shouldReescalate(task, now)) {
+    return { action: 'reescalate', reason: `live loop still: ${flagged.crashType} for ${Math.round((now - flagged.since) / 60_000)} min with no progress (${state.repeats} times)` };
   }
   return { action: 'none' };
 }
@@ -189,10 +194,13 @@ export function liveLoopSetAttention(task: Pick<Task, 'context' | 'needsAttentio
   return !!d && task.needsAttention?.at === d.detectedAt && task.needsAttention.reason === liveLoopReason(d);
 }
 
-/** The task flagged: its live diagnosis written and, unless someone already asked for attention, needsAttention set with the loop's reason. */
+/**
+ * The task flagged: its live diagnosis written and, unless someone already asked for attention,
+ * needsAttention set with the loop's reason; escalated now either way (the re-escalation clock).
+ */
 export function flagLiveLoop(task: Task, d: LiveDiagnosis, now: number): Task {
-  const attention = task.needsAttention ? {} : { needsAttention: { reason: liveLoopReason(d), at: d.detectedAt }, lastEscalatedAt: now };
-  return { ...task, context: { ...task.context, live_diagnosis: d }, ...attention };
+  const attention = task.needsAttention ? {} : { needsAttention: { reason: liveLoopReason(d), at: d.detectedAt } };
+  return { ...task, context: { ...task.context, live_diagnosis: d }, ...attention, lastEscalatedAt: now };
 }
 
 /** The live diagnosis gone, and the needsAttention flag with it when the loop set it. */

@@ -153,6 +153,21 @@ describe('live loop detector', () => {
   });
 });
 
+describe('live loop re-escalation', () => {
+  it('a loop that lasts is escalated again every 30 min, as any escalation', () => {
+    const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ text: RATE_LIMIT, at: from + i * 1000 }));
+    let s = scan(EMPTY_LIVE_LOOP_STATE, lines(0, 20), false, 20_000);
+    const d = decideLiveLoop(task(), s, SETTINGS, 20_000);
+    if (d.action !== 'flag') throw new Error('expected a flag');
+    const flagged = flagLiveLoop(task(), d.diagnosis, 20_000);
+    expect(flagged.lastEscalatedAt).toBe(20_000);
+    const min = 60_000;
+    s = scan(s, lines(20_000, 30 * 60), false, 20_000 + 30 * min);
+    expect(decideLiveLoop(flagged, s, SETTINGS, 20_000 + 30 * min - 1).action).toBe('none');
+    expect(decideLiveLoop(flagged, s, SETTINGS, 20_000 + 30 * min)).toMatchObject({ action: 'reescalate', reason: expect.stringMatching(/live loop still: rate_limited for 30 min/) });
+  });
+});
+
 describe('LIVE_LOOP_POLICY', () => {
   it('parses cause=action pairs; unnamed causes escalate', () => {
     expect(parseLiveLoopPolicy('auth_error=stop, rate_limited=escalate')).toEqual({ ok: true, policy: { auth_error: 'stop', rate_limited: 'escalate' } });

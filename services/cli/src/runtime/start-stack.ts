@@ -242,6 +242,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         pod: (t, max, signal) => pod.readCurrent(t, max, signal),
       }),
       logger,
+      escalate: (taskId, reason, evidence) => escalator!.emit(taskId, 'live_loop', reason, evidence),
       loops: dMetrics.liveLoops,
       settings: {
         repeats: config.LIVE_LOOP_REPEATS,

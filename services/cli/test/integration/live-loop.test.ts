@@ -63,7 +63,10 @@ function programPid(name: string): number | undefined {
   }
 }
 
-describe('live loops caught while the runner is alive (real processes under reaper run)', () => {
+/** `reaper run` starts through tsx: on a loaded machine that alone has taken over 10 s. */
+const CLAIM_MS = 45_000;
+
+describe('live loops caught while the runner is alive (real processes under reaper run)', { timeout: 120_000 }, () => {
   let stack: TestStack | undefined;
   const children: ChildProcess[] = [];
   const names: string[] = [];
@@ -107,7 +110,7 @@ describe('live loops caught while the runner is alive (real processes under reap
     const { s, run, create, served, events } = await setUp({});
     const id = await create('loop429');
     run('loop429', 'loop429', program('loop429', { line: RATE_LIMIT, lifeMs: 50_000 }));
-    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', 10_000, 'the claim');
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', CLAIM_MS, 'the claim');
     const claimedAt = Date.now();
 
     const task = await waitFor(async () => {
@@ -129,6 +132,7 @@ describe('live loops caught while the runner is alive (real processes under reap
     expect(escalated[0]!.reason).toMatch(/live loop: .*rate_limit/i);
     const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^smart_reap_live_loops_total\{crash_type="rate_limited"\} 1$/m);
+    expect(metrics).toMatch(/^smart_reap_escalations_total\{cause="live_loop"\} 1$/m);
     // Still alive and beating: never reaped for it.
     await new Promise((r) => setTimeout(r, 3000));
     const later = await served(id);
@@ -140,7 +144,7 @@ describe('live loops caught while the runner is alive (real processes under reap
     const { run, create, served, events } = await setUp({ LIVE_LOOP_SCAN_MS: 1000, LIVE_LOOP_WINDOW_MS: 5000 });
     const id = await create('progressing');
     run('progressing', 'progressing', program('progressing', { line: RATE_LIMIT, progressEveryMs: 2000, lifeMs: 30_000 }));
-    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', 10_000, 'the claim');
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', CLAIM_MS, 'the claim');
     // Three windows' worth of scans: a loop would have been flagged by now.
     await new Promise((r) => setTimeout(r, 15_000));
     const t = await served(id);
@@ -185,7 +189,7 @@ setTimeout(() => process.exit(0)`));
     });
     const id = await create('loop401', { maxRetries: 1 });
     const wrapper = run('loop401', 'loop401', program('loop401', { line: AUTH, lifeMs: 60_000 }));
-    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', 10_000, 'the claim');
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', CLAIM_MS, 'the claim');
     const claimedAt = Date.now();
 
     const failed = await waitFor(async () => {
@@ -223,7 +227,7 @@ setTimeout(() => process.exit(0)`));
     });
     const id = await create('dry401');
     run('dry401', 'dry401', program('dry401', { line: AUTH, lifeMs: 40_000 }));
-    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', 10_000, 'the claim');
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', CLAIM_MS, 'the claim');
     const said = await waitFor(async () => {
       const all = await events(id);
       return all.some((e) => e.type === 'stop') ? all : undefined;

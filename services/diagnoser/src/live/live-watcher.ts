@@ -32,6 +32,11 @@ export interface LiveWatcherOptions {
   queues: JobQueues;
   reader: LiveLogReader;
   logger: Logger;
+  /**
+   * The side effects of an escalation (the `escalate` event, log line, smart_reap_escalations_total,
+   * the webhook): the reaper's Escalator, which says "would escalate" itself under DRY_RUN.
+   */
+  escalate: (taskId: string, reason: string, evidence: string[]) => Promise<void>;
   /** smart_reap_live_loops_total{crash_type}: loops flagged. */
   loops: Counter<'crash_type'>;
   settings: LiveLoopSettings;
@@ -167,9 +172,9 @@ export class LiveWatcher {
       if (state.wouldStopSaid === state.loop.since) return;
       state.wouldStopSaid = state.loop.since;
     }
-    const type = d.action === 'flag' ? 'escalate' : d.action;
-    const evidence = d.action === 'flag' ? d.diagnosis.evidence : [];
-    await this.o.events.append({ type, taskId: task.id, reason: `would ${d.action === 'flag' ? 'escalate' : d.action}: ${d.reason}`, evidence, dryRun: true });
+    if (d.action === 'flag') return this.o.escalate(task.id, d.reason, d.diagnosis.evidence);
+    if (d.action === 'reescalate') return; // said once already, when it would have been flagged
+    await this.o.events.append({ type: d.action, taskId: task.id, reason: `would ${d.action}: ${d.reason}`, evidence: [], dryRun: true });
   }
 
   private async apply(task: Task, d: LiveLoopDecision, now: number): Promise<void> {
@@ -180,8 +185,12 @@ export class LiveWatcher {
         const wrote = await this.write(task, (t) => (t.context.live_diagnosis ? undefined : flagLiveLoop(t, d.diagnosis, now)));
         if (!wrote) return;
         this.o.loops.inc({ crash_type: d.diagnosis.crashType });
-        await this.o.events.append({ type: 'escalate', taskId: task.id, reason: d.reason, evidence: d.diagnosis.evidence });
-        this.o.logger.warn({ taskId: task.id, crashType: d.diagnosis.crashType, repeats: d.diagnosis.repeats }, 'escalated: live loop');
+        await this.o.escalate(task.id, d.reason, d.diagnosis.evidence);
+        return;
+      }
+      case 'reescalate': {
+        const wrote = await this.write(task, (t) => (t.context.live_diagnosis ? { ...t, lastEscalatedAt: now } : undefined));
+        if (wrote) await this.o.escalate(task.id, d.reason, wrote.context.live_diagnosis?.evidence ?? []);
         return;
       }
       case 'clear': {
