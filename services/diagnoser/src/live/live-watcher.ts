@@ -14,6 +14,8 @@ import {
   type JobQueues,
   type Keys,
   type LiveDiagnosis,
+  type LiveErrorLine,
+  type LiveLine,
   type LiveLoopDecision,
   type LiveLoopSettings,
   type LiveLoopState,
@@ -53,6 +55,9 @@ export interface LiveWatcherOptions {
   clock?: () => number;
 }
 
+/** Distinct lines whose reading is kept (oldest dropped first). */
+const READINGS_KEPT = 5000;
+
 /** What the watcher keeps per attempt between scans, in Redis so any replica may take the next round. */
 interface WatchState {
   attempt: number;
@@ -80,6 +85,8 @@ export class LiveWatcher {
   private readonly instance = randomUUID();
   private readonly clock: () => number;
   private running = false;
+  /** Per-line readings by exact text: a loop repeats its lines, and classifying one costs ~0.1–0.7 ms. */
+  private readonly readings = new Map<string, Omit<LiveErrorLine, 'at'> | null>();
 
   constructor(private readonly o: LiveWatcherOptions) {
     this.clock = o.clock ?? Date.now;
@@ -109,8 +116,8 @@ export class LiveWatcher {
   /** One round; public so tests can drive it. Returns the number of tasks read, or undefined when another replica holds the round. */
   async scanRound(): Promise<number | undefined> {
     const lock = this.o.keys.liveLoopLock();
-    // Held for a scan interval: a replica whose round overruns it lets another take the next one.
-    if ((await this.o.redis.set(lock, this.instance, 'PX', Math.max(this.o.scanMs, 1000), 'NX')) !== 'OK') return undefined;
+    // Released when the round ends; the expiry only frees it from a replica that died mid-round.
+    if ((await this.o.redis.set(lock, this.instance, 'PX', Math.max(3 * this.o.scanMs, 30_000), 'NX')) !== 'OK') return undefined;
     try {
       const max = this.o.maxTasksPerRound ?? 1000;
       let ids = await this.o.store.idsPage('IN_PROGRESS', this.offset, max);
@@ -151,7 +158,7 @@ export class LiveWatcher {
     const progress = progressDigest(task);
     // The first look only learns where the runner is: progress is a change seen between scans.
     const progressed = saved?.attempt === task.attempt && progress !== undefined && progress !== prev.progress;
-    const errors = read.lines.flatMap((l) => liveErrorLine(l) ?? []);
+    const errors = read.lines.flatMap((l) => this.reading(l) ?? []);
     const loop = observeLiveLoop(prev.loop, errors, progressed, this.o.settings.windowMs, now);
     // A dry run decides on the flag it would have written, never on the task's.
     const seen = this.o.dryRun ? { ...task, context: { ...task.context, live_diagnosis: prev.wouldFlag } } : task;
@@ -161,6 +168,17 @@ export class LiveWatcher {
     else await this.apply(task, decision, now);
     // Kept while the attempt may still run; an ended attempt's state just expires.
     await this.o.redis.set(this.stateKey(task.id), JSON.stringify(next), 'PX', Math.max(20 * this.o.scanMs, 3_600_000));
+  }
+
+  private reading(line: LiveLine): LiveErrorLine | undefined {
+    let r = this.readings.get(line.text);
+    if (r === undefined) {
+      const e = liveErrorLine(line);
+      r = e ? { cause: e.cause, summary: e.summary, evidence: e.evidence } : null;
+      if (this.readings.size >= READINGS_KEPT) this.readings.delete(this.readings.keys().next().value!);
+      this.readings.set(line.text, r);
+    }
+    return r ? { ...r, at: line.at } : undefined;
   }
 
   /** DRY_RUN: each decision once as a "would …" event; only the watcher's own state changes. */
