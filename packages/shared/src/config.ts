@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { unsafeBindReason } from './domain/bind-address.js';
+import { parseLiveLoopPolicy } from './domain/live-loop.js';
 import { ConfigError } from './errors/config-error.js';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -70,6 +71,24 @@ export const ConfigSchema = z
     BOARD_WRITE: z.stringbool().default(false),
     /** The longest an open incident holds a retry in its scope; then the retry goes anyway. */
     INCIDENT_MAX_HOLD_MS: positiveInt.default(900_000),
+    /** Live diagnosis (DESIGN §12): how often the logs of IN_PROGRESS runners are read for loops. */
+    LIVE_LOOP_SCAN_MS: positiveInt.min(100).default(5000),
+    /** Lines of one cause, with no progress between, that make a loop. */
+    LIVE_LOOP_REPEATS: positiveInt.min(2).default(5),
+    /** …spread over at least this long (first to last). */
+    LIVE_LOOP_WINDOW_MS: positiveInt.default(15_000),
+    /** Per cause `escalate` (the default) or `stop`: `auth_error=stop,rate_limited=escalate`; unset: every cause escalates. */
+    LIVE_LOOP_POLICY: z
+      .string()
+      .transform((text, ctx) => {
+        const parsed = parseLiveLoopPolicy(text);
+        if (parsed.ok) return parsed.policy;
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      })
+      .optional(),
+    /** A `stop` cause's runner is stopped once its loop has lasted this long. */
+    LIVE_LOOP_STOP_AFTER_MS: positiveInt.default(60_000),
   })
   .refine((c) => c.MIN_MAX_AGE_MINUTES <= c.DEFAULT_MAX_AGE_MINUTES * 3, {
     path: ['MIN_MAX_AGE_MINUTES'],

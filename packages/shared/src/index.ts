@@ -64,6 +64,7 @@ export * from './domain/probe-target.js';
 export * from './domain/reassign.js';
 export * from './domain/escalation.js';
 export * from './domain/reap.js';
+export * from './domain/live-loop.js';
 export * from './proc/parse-proc-stat.js';
 export * from './proc/read-proc-stat.js';
 export { readProcessStartTime } from './proc/read-proc-stat.js';

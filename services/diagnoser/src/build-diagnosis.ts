@@ -43,7 +43,7 @@ export function buildDiagnosis(input: DiagnosisInput): DiagnosisDraft {
   const withReport = failure?.error ? `${text}${text && !text.endsWith('\n') ? '\n' : ''}${failure.error}\n` : text;
   const redactedTail = tailText(Buffer.from(redact(withReport), 'utf8'), LOG_TAIL_BYTES);
   const probeEvidence = [...job.probe.evidence, ...input.problems.map((p) => `log source ${p}`)].map(redact);
-  const classification = withProbeHint(classify({ tail: redactedTail.text, exitCode, signal, probeEvidence }), job);
+  const classification = withProbeHint(classify({ tail: redactedTail.text, exitCode, signal, probeEvidence }), job, task);
   const heartbeatAt = task.heartbeatAt ?? task.runner?.claimedAt;
   return {
     classification,
@@ -74,7 +74,20 @@ export function buildDiagnosis(input: DiagnosisInput): DiagnosisDraft {
  * DESIGN §4: a runner stopped as stuck is a `timeout` unless the log says more; the classifier
  * alone cannot know that the reaper stopped it.
  */
-function withProbeHint(c: Classification, job: JobData<'diagnose'>): Classification {
+function withProbeHint(c: Classification, job: JobData<'diagnose'>, task: Task): Classification {
+  // DESIGN §12: a runner stopped for a live loop died of that loop, whatever its last line (the
+  // stop's own SIGTERM, say); its live evidence, redacted when written, is the diagnosis's.
+  const live = task.context.live_diagnosis;
+  if (job.hint === 'live_loop' && live) {
+    return {
+      crashType: live.crashType,
+      confidence: 0.9,
+      summary: redact(`Stopped by LIVE_LOOP_POLICY: ${live.summary}`),
+      evidence: live.evidence.map(redact),
+      // The provider's retry-after, when the tail said one for this very cause.
+      ...(c.crashType === live.crashType && c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
+    };
+  }
   if (c.crashType !== 'unknown' || job.hint !== 'timeout') return c;
   return {
     ...c,

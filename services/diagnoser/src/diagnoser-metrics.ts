@@ -4,6 +4,7 @@ export interface DiagnoserMetrics {
   reaps: Counter<'crash_type' | 'decision'>;
   detectionLatency: Histogram;
   diagnoseFailures: Counter;
+  liveLoops: Counter<'crash_type'>;
 }
 
 export function diagnoserMetrics(registry: Registry): DiagnoserMetrics {
@@ -17,5 +18,6 @@ export function diagnoserMetrics(registry: Registry): DiagnoserMetrics {
       registers,
     }),
     diagnoseFailures: new Counter({ name: 'smart_reap_diagnose_failures_total', help: 'Diagnoses that failed and fell back to a plain FAILED', registers }),
+    liveLoops: new Counter({ name: 'smart_reap_live_loops_total', help: 'Live runners flagged looping on one cause with no progress (DESIGN §12), by crash type', labelNames: ['crash_type'], registers }),
   };
 }

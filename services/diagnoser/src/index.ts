@@ -9,3 +9,5 @@ export * from './log-sources/file-log-source.js';
 export * from './log-sources/redis-stream-log-source.js';
 export * from './log-sources/tmux-pane-log-source.js';
 export * from './log-sources/pod-log-source.js';
+export * from './live/live-log-reader.js';
+export * from './live/live-watcher.js';

@@ -32,6 +32,11 @@
  *   stop / diagnose (take down)     reapAttempt                         reap.ts
  *   a stopped runner's death        stuckDeath                          reap.ts
  *   dry run's "would …"             paceWould                           dry-run-pacing.ts
+ *   live loop (runner alive)        liveErrorLine, observeLiveLoop      live-loop.ts
+ *     flag, re-escalate, clear, stop decideLiveLoop, flagLiveLoop,      live-loop.ts
+ *                                   clearLiveLoop
+ *     its policy (config)           parseLiveLoopPolicy                 live-loop.ts
+ *     a looping runner's death      liveLoopDeath                       live-loop.ts
  *   diagnose: crash type            classify                            classifier/classify.ts
  *   diagnose: recovery              decideRecovery                      recovery/decide-recovery.ts
  *     strategies in order           chooseRecovery                      recovery/recovery-engine.ts
@@ -80,6 +85,10 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: 'stop / diagnose: take the attempt down', decidedBy: ['reapAttempt'], file: 'reap.ts' },
   { event: "a stopped runner's death", decidedBy: ['stuckDeath'], file: 'reap.ts' },
   { event: "dry run's would …", decidedBy: ['paceWould'], file: 'dry-run-pacing.ts' },
+  { event: 'live loop: lines read while the runner lives', decidedBy: ['liveErrorLine', 'observeLiveLoop'], file: 'live-loop.ts' },
+  { event: 'live loop: flag, re-escalate, clear or stop', decidedBy: ['decideLiveLoop', 'flagLiveLoop', 'clearLiveLoop'], file: 'live-loop.ts' },
+  { event: 'live loop: its per-cause policy', decidedBy: ['parseLiveLoopPolicy'], file: 'live-loop.ts' },
+  { event: "a looping runner's death (stopped by policy)", decidedBy: ['liveLoopDeath'], file: 'live-loop.ts' },
   { event: 'diagnose: crash type', decidedBy: ['classify'], file: 'classifier/classify.ts' },
   { event: 'diagnose: recovery', decidedBy: ['decideRecovery'], file: 'recovery/decide-recovery.ts' },
   { event: 'diagnose: strategies in order', decidedBy: ['chooseRecovery'], file: 'recovery/recovery-engine.ts' },

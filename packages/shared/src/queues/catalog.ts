@@ -73,6 +73,8 @@ export const JobSchemas = {
     target: ProbeTargetSchema,
     reason: z.string(),
     seenAt: z.number(),
+    /** Why it is stopped: stuck past its deadline (the default), or looping while alive under LIVE_LOOP_POLICY `stop`. */
+    why: z.enum(['stuck', 'live_loop']).optional(),
   }),
   diagnose: z.object({
     taskId: z.string(),
@@ -88,8 +90,8 @@ export const JobSchemas = {
     }),
     /** When the death was first seen, for the detection-latency metric. */
     seenAt: z.number(),
-    /** The truth table's reading when the log says nothing more: stuck (timeout) or lost (unknown). */
-    hint: z.enum(['timeout', 'unknown']).optional(),
+    /** The truth table's reading when the log says nothing more: stuck (timeout) or lost (unknown); or stopped for a live loop, whose cause the live diagnosis names. */
+    hint: z.enum(['timeout', 'unknown', 'live_loop']).optional(),
   }),
   reassign: z.object({ taskId: z.string(), attempt: z.number().int().positive() }),
   decide: z.object({

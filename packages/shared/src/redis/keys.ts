@@ -116,6 +116,14 @@ export class Keys {
   dataMarker(): string {
     return `${this.tag}:data-marker`;
   }
+  /** STRING (JSON): the live watcher's cursor and loop state for a task's current attempt (DESIGN §12). */
+  liveLoop(id: string): string {
+    return `${this.tag}:live-loop:${id}`;
+  }
+  /** STRING: which replica holds the current live-loop scan round. */
+  liveLoopLock(): string {
+    return `${this.tag}:live-loop-lock`;
+  }
   /** BullMQ's prefix: inside the same hash tag as everything else. */
   bullPrefix(): string {
     return `${this.tag}:q`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DiagnosisSchema } from './diagnosis.js';
+import { CrashTypeSchema, DiagnosisSchema } from './diagnosis.js';
 
 export const TASK_STATUSES = ['PENDING', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
@@ -92,6 +92,22 @@ export const HealHintSchema = z.object({
 });
 export type HealHint = z.infer<typeof HealHintSchema>;
 
+/**
+ * DESIGN §12: a loop on one cause seen while the runner lives (domain/live-loop.ts). Evidence is
+ * redacted as a reap diagnosis's is; `detectedAt` says which needsAttention the loop set, so
+ * clearing it clears only that one.
+ */
+export const LiveDiagnosisSchema = z.object({
+  crashType: CrashTypeSchema,
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  /** When the loop's first error was written (epoch ms). */
+  since: z.number(),
+  repeats: z.number().int().positive(),
+  detectedAt: z.number(),
+});
+export type LiveDiagnosis = z.infer<typeof LiveDiagnosisSchema>;
+
 export const TaskSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -118,6 +134,7 @@ export const TaskSchema = z.object({
   context: z
     .object({
       reap_diagnosis: DiagnosisSchema.optional(),
+      live_diagnosis: LiveDiagnosisSchema.optional(),
       snapshot: SnapshotSchema.optional(),
     })
     .catchall(z.unknown())

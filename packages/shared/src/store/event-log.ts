@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'hold',
   'incident',
   'data_loss',
+  /** A live diagnosis cleared: the loop is over (DESIGN §12). */
+  'clear',
 ] as const;
 
 export const AuditEventSchema = z.object({

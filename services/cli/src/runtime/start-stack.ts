@@ -19,7 +19,7 @@ import {
   type ProbeTarget,
 } from '@smart-reap/shared';
 import { HostWatcher, ProberRegistration, StopJobHandler, proberMetrics, startProbeWorkers, type RunnerStopperLookup, type SweepStats } from '@smart-reap/prober/service';
-import { RecoveryApplier, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
+import { FileLogSource, LiveLogReader, LiveWatcher, PodLogSource, RecoveryApplier, TmuxPaneLogSource, defaultLogSources, diagnoserMetrics, startDiagnoseWorker } from '@smart-reap/diagnoser';
 import {
   Escalator,
   IncidentResolver,
@@ -226,16 +226,18 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (has('diagnoser')) {
     const strategies = new RecoveryRegistry().resolve(config.RECOVERY_STRATEGIES);
     const applier = new RecoveryApplier({ store: core.store, tasks: core.tasks, queues: core.queues, events: core.events });
+    const dMetrics = diagnoserMetrics(registry);
+    // The client is loaded on first use: stacks without pod runners never touch it.
+    const pods = (await import('@smart-reap/prober')).createKubePodApi();
     workers.push(
       startDiagnoseWorker({
         connection: core.bullRedis,
         keys: core.keys,
         store: core.store,
-        // The client is loaded on first use: stacks without pod runners never touch it.
-        sources: defaultLogSources(core.logs, configuredLogRoots(config), (await import('@smart-reap/prober')).createKubePodApi()),
+        sources: defaultLogSources(core.logs, configuredLogRoots(config), pods),
         strategies,
         applier,
-        metrics: diagnoserMetrics(registry),
+        metrics: dMetrics,
         incidents: core.incidents,
         medianOutputChars: async (kind) => (await core.kindStats.stats(kind)).medianOutputChars,
         logger,
@@ -243,6 +245,37 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         clock: o.clock,
       }),
     );
+    const pane = new TmuxPaneLogSource();
+    const pod = new PodLogSource(pods);
+    const live = new LiveWatcher({
+      redis: core.redis,
+      keys: core.keys,
+      store: core.store,
+      events: core.events,
+      queues: core.queues,
+      reader: new LiveLogReader({
+        redis: core.redis,
+        keys: core.keys,
+        file: new FileLogSource(configuredLogRoots(config)),
+        pane: (t, max, signal) => pane.read(t, max, signal),
+        pod: (t, max, signal) => pod.readCurrent(t, max, signal),
+      }),
+      logger,
+      escalate: (taskId, reason, evidence) => escalator!.emit(taskId, 'live_loop', reason, evidence),
+      loops: dMetrics.liveLoops,
+      settings: {
+        repeats: config.LIVE_LOOP_REPEATS,
+        windowMs: config.LIVE_LOOP_WINDOW_MS,
+        stopAfterMs: config.LIVE_LOOP_STOP_AFTER_MS,
+        policy: config.LIVE_LOOP_POLICY ?? {},
+      },
+      scanMs: config.LIVE_LOOP_SCAN_MS,
+      dryRun: config.DRY_RUN,
+      clock: o.clock,
+    });
+    live.start();
+    readiness.add(async () => (live.isRunning() ? undefined : 'live-loop watcher not running'));
+    closables.push({ name: 'live-loop watcher', close: () => live.stop() });
   }
 
   readiness.add(async () => {

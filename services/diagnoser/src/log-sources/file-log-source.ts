@@ -21,6 +21,27 @@ export class FileLogSource implements LogSource {
   }
 
   async read(task: Task, maxBytes: number): Promise<Buffer | undefined> {
+    const got = await this.open(task, (size) => {
+      const length = Math.min(size, maxBytes);
+      return { from: size - length, length };
+    });
+    return got?.bytes;
+  }
+
+  /**
+   * The bytes from `offset` on, at most `maxBytes` (the newest, when more were written), and the
+   * file's size: the live watcher reads a growing log this way, one slice a scan.
+   */
+  async readFrom(task: Task, offset: number, maxBytes: number): Promise<{ bytes: Buffer; from: number; size: number } | undefined> {
+    return this.open(task, (size) => {
+      // A file shorter than where we were was truncated or replaced: read it again from its start.
+      const start = offset > size ? 0 : offset;
+      const from = Math.max(start, size - maxBytes);
+      return { from, length: size - from };
+    });
+  }
+
+  private async open(task: Task, range: (size: number) => { from: number; length: number }): Promise<{ bytes: Buffer; from: number; size: number } | undefined> {
     const path = FileLogSource.pathOf(task.runner?.logRef);
     if (!path) return undefined;
     const roots = await resolveRoots(this.roots);
@@ -39,10 +60,10 @@ export class FileLogSource implements LogSource {
       const opened = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => resolved.real);
       const late = logPathRefusal({ requested: path, real: opened, kind: 'file' }, roots);
       if (late) throw new Error(`${late}: not read`);
-      const length = Math.min(st.size, maxBytes);
+      const { from, length } = range(st.size);
       const buf = Buffer.alloc(length);
-      await fh.read(buf, 0, length, st.size - length);
-      return buf;
+      const { bytesRead } = await fh.read(buf, 0, length, from);
+      return { bytes: buf.subarray(0, bytesRead), from, size: from + bytesRead };
     } finally {
       await fh.close();
     }

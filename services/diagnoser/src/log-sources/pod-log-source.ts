@@ -15,11 +15,20 @@ export class PodLogSource implements LogSource {
   constructor(private readonly pods: PodLogs) {}
 
   async read(task: Task, maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+    return this.readPod(task, maxBytes, signal, [true, false]);
+  }
+
+  /** The running container's log only: what the live watcher reads while the runner lives. */
+  async readCurrent(task: Task, maxBytes: number, signal: AbortSignal): Promise<Buffer | undefined> {
+    return this.readPod(task, maxBytes, signal, [false]);
+  }
+
+  private async readPod(task: Task, maxBytes: number, signal: AbortSignal, instances: boolean[]): Promise<Buffer | undefined> {
     const ref = task.runner?.logRef?.startsWith('k8s:') ? task.runner.logRef.slice(4) : task.runner?.runtime.type === 'kubernetes' ? task.runner.runtime.ref : undefined;
     if (!ref) return undefined;
     const [namespace, pod, container] = ref.split('/');
     if (!namespace || !pod) return undefined;
-    for (const previous of [true, false]) {
+    for (const previous of instances) {
       try {
         const text = await this.pods.readPodLog(namespace, pod, { container, limitBytes: maxBytes, previous }, signal);
         if (text) return Buffer.from(text, 'utf8');

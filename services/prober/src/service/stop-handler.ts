@@ -1,4 +1,4 @@
-import { diagnoseJob, stuckDeath, type JobData, type JobQueues, type Logger, type RunnerStopper, type RuntimeType } from '@smart-reap/shared';
+import { diagnoseJob, liveLoopDeath, stuckDeath, type JobData, type JobQueues, type Logger, type RunnerStopper, type RuntimeType } from '@smart-reap/shared';
 
 export type RunnerStopperLookup = (type: RuntimeType) => RunnerStopper | undefined;
 
@@ -11,7 +11,7 @@ export interface StopJobHandlerOptions {
 }
 
 /**
- * Stops a stuck runner where it lives, then hands the task to the diagnoser: the diagnosis reads
+ * Stops a stuck runner (or one looping under LIVE_LOOP_POLICY `stop`) where it lives, then hands the task to the diagnoser: the diagnosis reads
  * the log after the runner is gone, so the tail is final.
  */
 export class StopJobHandler {
@@ -30,7 +30,8 @@ export class StopJobHandler {
         evidence = [`stop failed: ${(err as Error).message}`];
       }
     }
-    this.o.logger.info({ taskId: job.taskId, runtime: job.target.runtime.type }, 'stopped stuck runner');
-    await this.o.queues.enqueue('diagnose', diagnoseJob({ id: job.taskId, attempt: job.attempt }, stuckDeath(job, evidence)));
+    const live = job.why === 'live_loop';
+    this.o.logger.info({ taskId: job.taskId, runtime: job.target.runtime.type }, live ? 'stopped looping runner' : 'stopped stuck runner');
+    await this.o.queues.enqueue('diagnose', diagnoseJob({ id: job.taskId, attempt: job.attempt }, live ? liveLoopDeath(job, evidence) : stuckDeath(job, evidence)));
   }
 }
