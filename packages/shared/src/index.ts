@@ -65,4 +65,5 @@ export * from './domain/escalation.js';
 export * from './domain/reap.js';
 export * from './proc/parse-proc-stat.js';
 export * from './proc/read-proc-stat.js';
+export * from './proc/memory-cgroup.js';
 export { readProcessStartTime } from './proc/read-proc-stat.js';

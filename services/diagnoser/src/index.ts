@@ -9,3 +9,4 @@ export * from './log-sources/file-log-source.js';
 export * from './log-sources/redis-stream-log-source.js';
 export * from './log-sources/tmux-pane-log-source.js';
 export * from './log-sources/pod-log-source.js';
+export * from './host-memory-evidence.js';

@@ -31,6 +31,7 @@
  *   a stopped runner's death        stuckDeath                          reap.ts
  *   dry run's "would …"             paceWould                           dry-run-pacing.ts
  *   diagnose: crash type            classify                            classifier/classify.ts
+ *     host memory evidence          withHostMemoryEvidence              classifier/memory-evidence.ts
  *   diagnose: recovery              decideRecovery                      recovery/decide-recovery.ts
  *     strategies in order           chooseRecovery                      recovery/recovery-engine.ts
  *   IN_PROGRESS → FAILED            recoveredAttempt                    recovery/recovered-attempt.ts
@@ -78,6 +79,7 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: "a stopped runner's death", decidedBy: ['stuckDeath'], file: 'reap.ts' },
   { event: "dry run's would …", decidedBy: ['paceWould'], file: 'dry-run-pacing.ts' },
   { event: 'diagnose: crash type', decidedBy: ['classify'], file: 'classifier/classify.ts' },
+  { event: 'diagnose: host memory evidence', decidedBy: ['withHostMemoryEvidence'], file: 'classifier/memory-evidence.ts' },
   { event: 'diagnose: recovery', decidedBy: ['decideRecovery'], file: 'recovery/decide-recovery.ts' },
   { event: 'diagnose: strategies in order', decidedBy: ['chooseRecovery'], file: 'recovery/recovery-engine.ts' },
   { event: 'IN_PROGRESS → FAILED', decidedBy: ['recoveredAttempt'], file: 'recovery/recovered-attempt.ts' },
