@@ -24,8 +24,6 @@ export interface CgroupOptions {
 }
 
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
-/** What a pin may name: a counter file under the cgroup mount, no way out of it. */
-export const MEMORY_CGROUP_FILE = /^\/sys\/fs\/cgroup\/(?:(?!\.\.)[\w.@:+-]+\/)*memory\.(?:events|oom_control)$/;
 
 /** `oom_kill N` of a memory.events or memory.oom_control text. */
 export function parseOomKills(text: string): number | undefined {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MEMORY_CGROUP_FILE } from '../proc/memory-cgroup.js';
 import { DiagnosisSchema } from './diagnosis.js';
 
 export const TASK_STATUSES = ['PENDING', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -33,6 +32,9 @@ export type Reporter = z.infer<typeof ReporterSchema>;
  * the OOM-kill counter's file and its count then. After the death, a higher count says the kernel's
  * OOM killer took something in that cgroup (issue #14, DESIGN §5).
  */
+/** What a pin may name: a counter file under the cgroup mount, no way out of it. */
+export const MEMORY_CGROUP_FILE = /^\/sys\/fs\/cgroup\/(?:(?!\.\.)[\w.@:+-]+\/)*memory\.(?:events|oom_control)$/;
+
 export const MemoryCgroupPinSchema = z.strictObject({
   file: z.string().max(4096).regex(MEMORY_CGROUP_FILE, 'a memory.events or memory.oom_control file under /sys/fs/cgroup'),
   oomKills: z.number().int().nonnegative(),

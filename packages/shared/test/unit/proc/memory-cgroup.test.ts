@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MEMORY_CGROUP_FILE, memoryCounterFiles, parseOomKills, pinMemoryCgroup } from '../../../src/proc/memory-cgroup.js';
+import { memoryCounterFiles, parseOomKills, pinMemoryCgroup } from '../../../src/proc/memory-cgroup.js';
+import { MEMORY_CGROUP_FILE } from '../../../src/schemas/task.js';
 
 const dirs: string[] = [];
 afterEach(() => {
