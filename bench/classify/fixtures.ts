@@ -3,7 +3,11 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CRASH_TYPES, tailText, type CrashType } from '@smart-reap/shared';
 
-export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'crash-tails');
+const FIXTURES_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+/** The training set: what the rules were written and tuned on. */
+export const FIXTURES_DIR = join(FIXTURES_ROOT, 'crash-tails');
+/** The blind split of the new real tails (issue #14): never tuned on, only measured. */
+export const BLIND_FIXTURES_DIR = join(FIXTURES_ROOT, 'crash-tails-blind');
 
 export interface Fixture {
   /** `oom/node-heap-limit.log`, relative to the fixtures folder. */

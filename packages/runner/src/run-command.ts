@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Task } from '@smart-reap/shared';
 import { RunnerApiError } from './client/runner-api-error.js';
 import { RunnerClient } from './client/runner-client.js';
-import { readProcessStartTime } from '@smart-reap/shared';
+import { MemoryCgroupPinSchema, pinMemoryCgroup, readProcessStartTime } from '@smart-reap/shared';
 import { describeApiFailure, isTransient, withRetries } from './api-failure.js';
 import { RUN_EXIT, describeExit, exitCodeOf, signalExitCode } from './exit-status.js';
 import { FileFollower } from './file-follower.js';
@@ -155,6 +155,11 @@ async function claimTask(
 ): Promise<Task | number> {
   let pidStartTime: string | undefined;
   let reporter: { pid: number; pidStartTime: string } | undefined;
+  // The command's memory cgroup, pinned now that it lives: after an OOM kill its counter tells. A
+  // path the claim would refuse (a cgroup name with characters the API does not take) is left out
+  // rather than costing the claim.
+  const pinned = await pinMemoryCgroup(held.pid);
+  const memoryCgroup = pinned && MemoryCgroupPinSchema.safeParse(pinned).success ? pinned : undefined;
   try {
     // The held shell's start time is the command's: exec keeps it.
     pidStartTime = await readProcessStartTime(held.pid);
@@ -169,7 +174,7 @@ async function claimTask(
     const signal = stopped();
     if (signal) return signalExitCode(signal);
     try {
-      const task = await client.claim({ kinds: [o.kind], runtime: { type: 'process', ref: '' }, pid: held.pid, pidStartTime, host: o.host, reporter });
+      const task = await client.claim({ kinds: [o.kind], runtime: { type: 'process', ref: '' }, pid: held.pid, pidStartTime, host: o.host, reporter, memoryCgroup });
       if (task) return task;
       if (!o.wait) {
         o.say(`no task of kind ${o.kind} is waiting (use --wait to wait for one)`);

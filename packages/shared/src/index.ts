@@ -67,4 +67,5 @@ export * from './domain/reap.js';
 export * from './domain/live-loop.js';
 export * from './proc/parse-proc-stat.js';
 export * from './proc/read-proc-stat.js';
+export * from './proc/memory-cgroup.js';
 export { readProcessStartTime } from './proc/read-proc-stat.js';

@@ -2,7 +2,9 @@ import {
   classify,
   redact,
   tailText,
+  withHostMemoryEvidence,
   type Decision,
+  type HostMemoryEvidence,
   type Diagnosis,
   type JobData,
   type Task,
@@ -21,6 +23,8 @@ export interface DiagnosisInput {
   now: number;
   partialOutputRatio: number;
   retryable: (c: Diagnosis['crashType']) => boolean;
+  /** What the host says about memory at the death (the pinned cgroup's OOM kills, the kernel log). */
+  hostMemory?: HostMemoryEvidence;
 }
 
 export interface DiagnosisDraft {
@@ -43,7 +47,8 @@ export function buildDiagnosis(input: DiagnosisInput): DiagnosisDraft {
   const withReport = failure?.error ? `${text}${text && !text.endsWith('\n') ? '\n' : ''}${failure.error}\n` : text;
   const redactedTail = tailText(Buffer.from(redact(withReport), 'utf8'), LOG_TAIL_BYTES);
   const probeEvidence = [...job.probe.evidence, ...input.problems.map((p) => `log source ${p}`)].map(redact);
-  const classification = withProbeHint(classify({ tail: redactedTail.text, exitCode, signal, probeEvidence }), job, task);
+  const fromText = withProbeHint(classify({ tail: redactedTail.text, exitCode, signal, probeEvidence }), job, task);
+  const classification = withHostMemoryEvidence(fromText, { exitCode, signal }, input.hostMemory ?? {});
   const heartbeatAt = task.heartbeatAt ?? task.runner?.claimedAt;
   return {
     classification,

@@ -21,6 +21,7 @@ import {
 } from '@smart-reap/shared';
 import { buildDiagnosis, LOG_TAIL_BYTES } from './build-diagnosis.js';
 import type { DiagnoserMetrics } from './diagnoser-metrics.js';
+import { hostMemoryEvidenceReader, type HostMemoryEvidenceReader } from './host-memory-evidence.js';
 import { readLogTail, type LogSources } from './log-sources/read-log-tail.js';
 import type { RecoveryApplier } from './recovery-applier.js';
 
@@ -46,6 +47,8 @@ export interface DiagnoseWorkerOptions {
   random?: () => number;
   /** Budget to read a log tail from any one source. Default 5000 ms. */
   readTimeoutMs?: number;
+  /** What the host says about memory at a death. Default: the pinned cgroup's counter and `dmesg`. */
+  hostMemory?: HostMemoryEvidenceReader;
   /** Deaths diagnosed at once. Default 8. */
   concurrency?: number;
 }
@@ -61,6 +64,7 @@ const retryable = isRetryable;
 export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
   const clock = o.clock ?? Date.now;
   const random = o.random ?? Math.random;
+  const hostMemory = o.hostMemory ?? hostMemoryEvidenceReader();
 
   const diagnose = async (job: JobData<'diagnose'>): Promise<void> => {
     const task = await o.store.get(job.taskId);
@@ -69,7 +73,8 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
     try {
       const tail = await readLogTail(task, o.sources, LOG_TAIL_BYTES, AbortSignal.timeout(o.readTimeoutMs ?? 5000));
       const ratio = partialOutputRatio(task, await o.medianOutputChars?.(task.kind));
-      const draft = buildDiagnosis({ task, job, rawTail: tail.bytes, problems: tail.problems, now, partialOutputRatio: ratio, retryable });
+      const memory = await hostMemory.read(task, AbortSignal.timeout(o.readTimeoutMs ?? 5000));
+      const draft = buildDiagnosis({ task, job, rawTail: tail.bytes, problems: tail.problems, now, partialOutputRatio: ratio, retryable, hostMemory: memory });
       const fingerprintAttempts = task.dedupKey ? await o.store.fingerprintAttempts(task.kind, task.dedupKey) : 0;
       const { outcome, attention } = decideRecovery(
         task,

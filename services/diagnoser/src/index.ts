@@ -11,3 +11,4 @@ export * from './log-sources/tmux-pane-log-source.js';
 export * from './log-sources/pod-log-source.js';
 export * from './live/live-log-reader.js';
 export * from './live/live-watcher.js';
+export * from './host-memory-evidence.js';

@@ -53,12 +53,12 @@ export function checkCurrentRunner(task: Task, runnerId: string, lease: string |
 export function decideClaim(task: Task, claim: ClaimBody, now: number, maxAgeMinutes: number, leaseHash: string): RunnerDecision {
   const check = checkTransition(task.status, 'IN_PROGRESS', task);
   if (!check.ok) return { refuse: new ConflictError(check.reason, 'transition_not_allowed') };
-  const { runnerId, runtime, pid, pidStartTime, host, logRef, reporter } = claim;
+  const { runnerId, runtime, pid, pidStartTime, host, logRef, reporter, memoryCgroup } = claim;
   return {
     write: {
       ...task,
       status: 'IN_PROGRESS',
-      runner: { runnerId, runtime, pid, pidStartTime, host, logRef, reporter, claimedAt: now },
+      runner: { runnerId, runtime, pid, pidStartTime, host, logRef, reporter, memoryCgroup, claimedAt: now },
       effectiveMaxAgeMinutes: maxAgeMinutes,
       // Age counts from the claim: time spent queued is no one's fault.
       deadline: now + maxAgeMinutes * MINUTE,

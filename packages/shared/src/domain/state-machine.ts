@@ -38,6 +38,7 @@
  *     its policy (config)           parseLiveLoopPolicy                 live-loop.ts
  *     a looping runner's death      liveLoopDeath                       live-loop.ts
  *   diagnose: crash type            classify                            classifier/classify.ts
+ *     host memory evidence          withHostMemoryEvidence              classifier/memory-evidence.ts
  *   diagnose: recovery              decideRecovery                      recovery/decide-recovery.ts
  *     strategies in order           chooseRecovery                      recovery/recovery-engine.ts
  *   IN_PROGRESS → FAILED            recoveredAttempt                    recovery/recovered-attempt.ts
@@ -90,6 +91,7 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: 'live loop: its per-cause policy', decidedBy: ['parseLiveLoopPolicy'], file: 'live-loop.ts' },
   { event: "a looping runner's death (stopped by policy)", decidedBy: ['liveLoopDeath'], file: 'live-loop.ts' },
   { event: 'diagnose: crash type', decidedBy: ['classify'], file: 'classifier/classify.ts' },
+  { event: 'diagnose: host memory evidence', decidedBy: ['withHostMemoryEvidence'], file: 'classifier/memory-evidence.ts' },
   { event: 'diagnose: recovery', decidedBy: ['decideRecovery'], file: 'recovery/decide-recovery.ts' },
   { event: 'diagnose: strategies in order', decidedBy: ['chooseRecovery'], file: 'recovery/recovery-engine.ts' },
   { event: 'IN_PROGRESS → FAILED', decidedBy: ['recoveredAttempt'], file: 'recovery/recovered-attempt.ts' },

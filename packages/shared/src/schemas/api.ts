@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { boundedJson } from './json-bounds.js';
-import { ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
+import { MemoryCgroupPinSchema, ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
 
@@ -33,6 +33,8 @@ export const ClaimBodySchema = z.strictObject({
   logRef: z.string().max(2048).optional(),
   /** `process` runners: the process that reports the runner's exit (see ReporterSchema). */
   reporter: ReporterSchema.optional(),
+  /** `process` runners: the command's memory cgroup and its OOM-kill count at the claim. */
+  memoryCgroup: MemoryCgroupPinSchema.optional(),
 });
 export type ClaimBody = z.infer<typeof ClaimBodySchema>;
 

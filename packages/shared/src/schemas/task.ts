@@ -27,6 +27,19 @@ export const ReporterSchema = z.strictObject({
 });
 export type Reporter = z.infer<typeof ReporterSchema>;
 
+/**
+ * The runner's memory cgroup, pinned while it lived (`reaper run` reads its command's at the claim):
+ * the OOM-kill counter's file and its count then. After the death, a higher count says the kernel's
+ * OOM killer took something in that cgroup (issue #14, DESIGN §5).
+ */
+/** What a pin may name: a counter file under the cgroup mount, no way out of it. */
+export const MEMORY_CGROUP_FILE = /^\/sys\/fs\/cgroup\/(?:(?!\.\.)[\w.@:+-]+\/)*memory\.(?:events|oom_control)$/;
+
+export const MemoryCgroupPinSchema = z.strictObject({
+  file: z.string().max(4096).regex(MEMORY_CGROUP_FILE, 'a memory.events or memory.oom_control file under /sys/fs/cgroup'),
+  oomKills: z.number().int().nonnegative(),
+});
+
 export const RunnerSchema = z.object({
   runnerId: z.string().min(1).max(200),
   runtime: RuntimeRefSchema,
@@ -38,6 +51,7 @@ export const RunnerSchema = z.object({
   host: z.string().max(253).optional(),
   logRef: z.string().max(2048).optional(),
   reporter: ReporterSchema.optional(),
+  memoryCgroup: MemoryCgroupPinSchema.optional(),
   claimedAt: z.number(),
 });
 export type Runner = z.infer<typeof RunnerSchema>;

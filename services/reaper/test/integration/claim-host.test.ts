@@ -85,4 +85,21 @@ describe('claim: the runner host a live prober serves', () => {
     const good = await api.call('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['work'], runtime: processRuntime, pid: process.pid, pidStartTime: '12345', host: 'box-1' });
     expect(good.status).toBe(200);
   });
+
+  it('memoryCgroup must name a counter file under /sys/fs/cgroup: anything else is a 400 naming memoryCgroup.file; a good one is kept on the runner', async () => {
+    api = await startTestApi();
+    await registerProbers(api.core.probers, ['box-1']);
+    const id = await claimable();
+    const claim = (file: string) =>
+      api!.call('POST', '/tasks/claim', { runnerId: 'r1', kinds: ['work'], runtime: processRuntime, pid: process.pid, host: 'box-1', memoryCgroup: { file, oomKills: 0 } });
+    for (const file of ['/etc/shadow', '/sys/fs/cgroup/../../etc/memory.events']) {
+      const bad = await claim(file);
+      expect(bad.status).toBe(400);
+      expect(bad.json.issues).toEqual([expect.objectContaining({ field: 'memoryCgroup.file' })]);
+    }
+    expect((await api.core.store.mustGet(id)).status).toBe('ASSIGNED');
+    const good = await claim('/sys/fs/cgroup/memory/jobs/a/memory.oom_control');
+    expect(good.status).toBe(200);
+    expect(good.json.runner.memoryCgroup).toEqual({ file: '/sys/fs/cgroup/memory/jobs/a/memory.oom_control', oomKills: 0 });
+  });
 });

@@ -114,8 +114,48 @@ export function exitVerdict(exitCode: number | undefined, signal: string | undef
 const EXIT_TEXT =
   /(?:\b(?:exit(?:ed)?(?: with)?(?: exit)? (?:code|status)|Exit Code|exit status|non-zero exit (?:value|status|code)|returned non-zero exit status|npm ERR! errno|Exited)|\*\*\* \[[^\]]*\] Error)[:=]?\s+\(?(-?\d+)\)?/i;
 
-/** An exit status printed in the log by a wrapper, read like the probe's own. */
+// Python supervisors print the child's returncode, negative for a signal: honcho's `web.1 stopped (rc=-9)`.
+const RETURN_CODE = /\b(?:stopped|exited|died|finished) \(rc=(-?\d+)\)/;
+
+// strsignal(3)'s names of the signals, as tini, bash and other supervisors print them.
+const STRSIGNAL: Record<string, string> = {
+  hangup: 'SIGHUP',
+  interrupt: 'SIGINT',
+  quit: 'SIGQUIT',
+  'illegal instruction': 'SIGILL',
+  aborted: 'SIGABRT',
+  'bus error': 'SIGBUS',
+  'floating point exception': 'SIGFPE',
+  killed: 'SIGKILL',
+  'segmentation fault': 'SIGSEGV',
+  terminated: 'SIGTERM',
+  'alarm clock': 'SIGALRM',
+  'cpu time limit exceeded': 'SIGXCPU',
+};
+
+// A death by a signal told by number or by strsignal name, in a runtime's or a supervisor's own words:
+// `exited with signal 9`, perl's `child died with signal 11`, Rust's `signal: 9 (SIGKILL)`, Ruby's
+// `pid 42 SIGKILL (signal 9)`, tini's `exited with signal (with signal 'Terminated')`, Go's
+// `received signal terminated`. The death word keeps "handler for signal 15 installed" out; names like
+// SIGKILL need none of this (the rules match them anywhere).
+const SIGNAL_DEATH = new RegExp(
+  String.raw`\b(?:killed|terminated|died|dies|exited|exit(?:ed)? status|stopped|ended|crashed|received|got|caught)\b[^.;]{0,40}?` +
+    String.raw`\bsignal\b[:\s]*[\[('"]?\s*(\d{1,2}|${Object.keys(STRSIGNAL).join('|')})\b`,
+  'i',
+);
+
+/** The signal a line says a process died of, by number or strsignal name; undefined if it says none. */
+function signalInText(line: string): string | undefined {
+  const m = SIGNAL_DEATH.exec(line);
+  if (!m) return undefined;
+  const told = m[1]!.toLowerCase();
+  return /^\d+$/.test(told) ? normalizeSignal(told) : STRSIGNAL[told];
+}
+
+/** An exit status or death signal printed in the log by a wrapper, read like the probe's own. */
 export function exitVerdictInText(line: string): ExitVerdict | undefined {
-  const m = EXIT_TEXT.exec(line);
-  return m ? exitVerdict(Number(m[1]), undefined) : undefined;
+  const m = EXIT_TEXT.exec(line) ?? RETURN_CODE.exec(line);
+  if (m) return exitVerdict(Number(m[1]), undefined);
+  const signal = signalInText(line);
+  return signal ? exitVerdict(undefined, signal) : undefined;
 }

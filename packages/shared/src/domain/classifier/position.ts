@@ -40,6 +40,9 @@ const AFTERMATH_START =
 // A command that prints an old log (`docker logs`, `kubectl logs`, `tail -n`) echoed by `set -x`:
 // the lines it prints replay the past, they are not progress made after what came before.
 const LOG_REPLAY = /^\+ (?:\S+\s+)*?(?:(?:docker|podman|kubectl|oc) (?:\S+ )*?logs|journalctl|tail|cat)\b/;
+// A log viewer's own header over the old lines it prints: pm2's `<file> last 15 lines:`; what
+// follows, to the end of the tail, replays the past.
+const REPLAY_HEADER = /^\S+ last \d+ lines:$|^\[TAILING\] Tailing last \d+ lines/;
 
 function topLevelDeath(lines: readonly LogLine[]): number | undefined {
   let death: number | undefined;
@@ -64,7 +67,7 @@ function notProgress(lines: readonly LogLine[], matchedLines: ReadonlySet<number
   let aftermath = death !== undefined && lastMatch <= death ? death : Number.POSITIVE_INFINITY;
   let replaying = false;
   for (const line of lines) {
-    if (AFTERMATH_START.test(line.text)) aftermath = Math.min(aftermath, line.index);
+    if (AFTERMATH_START.test(line.text) || REPLAY_HEADER.test(line.text)) aftermath = Math.min(aftermath, line.index);
     // A replay lasts until the shell traces its next command.
     const traced = line.text.startsWith('+ ');
     if (traced) replaying = LOG_REPLAY.test(line.text);

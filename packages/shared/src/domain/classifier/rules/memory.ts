@@ -63,7 +63,7 @@ export const memoryRules: Rule[] = [
     id: 'go-oom',
     crashType: 'oom',
     weight: 0.98,
-    pattern: /fatal error: runtime: out of memory|runtime: out of memory: cannot allocate|runtime: cannot allocate memory/,
+    pattern: /fatal error: (?:runtime: )?out of memory|runtime: out of memory: cannot allocate|runtime: cannot allocate memory/,
     summary: 'The Go runtime ran out of memory (fatal error: runtime: out of memory)',
   },
   {

@@ -13,11 +13,23 @@ export const segfaultRules: Rule[] = [
     summary: 'Bun crashed with a segmentation fault (panic: Segmentation fault)',
   },
   {
+    // faulthandler names the fault signal it caught: SIGSEGV, SIGBUS, SIGFPE and SIGILL alike.
     id: 'python-fatal-segv',
     crashType: 'segfault',
     weight: 0.97,
-    pattern: /Fatal Python error: Segmentation fault/,
-    summary: 'Python crashed with a segmentation fault (Fatal Python error: Segmentation fault)',
+    pattern: /Fatal Python error: (Segmentation fault|Bus error|Floating point exception|Illegal instruction)/,
+    summary: (m) => `Python crashed with a native fault (Fatal Python error: ${m[1]})`,
+  },
+  {
+    // Go turns a fault in Go code into a `panic: runtime error` (a panic rule's); a fault it cannot
+    // recover — in C code under cgo, through an unsafe pointer — ends as one of these fatal errors:
+    // a native crash, whatever Go's `[signal SIGSEGV …]` line under it says (go-signal: 0.9, +0.03 for
+    // the goroutine dump agreeing).
+    id: 'go-fatal-fault',
+    crashType: 'segfault',
+    weight: 0.97,
+    pattern: /^fatal error: (?:unexpected signal during runtime execution|fault)$|^unexpected fault address 0x[0-9a-f]+$/,
+    summary: (m) => `The Go program crashed with a native fault (${gist(m[0], 80)})`,
   },
   { id: 'segmentation-fault', crashType: 'segfault', weight: 0.93, pattern: /[Ss]egmentation fault/, summary: segv },
   {
@@ -111,14 +123,15 @@ export const panicRules: Rule[] = [
     crashType: 'panic',
     weight: 0.9,
     pattern:
-      /^fatal error: (all goroutines are asleep - deadlock!|concurrent map (?:writes|read and map write|iteration and map write)|unexpected signal during runtime execution|stack overflow|unexpected fault address.*|sync: .*)/,
+      /^fatal error: (all goroutines are asleep - deadlock!|concurrent map (?:writes|read and map write|iteration and map write)|stack overflow|sync: .*)/,
     summary: (m) => `Go fatal error: ${gist(m[1] ?? '', 110)}`,
   },
   {
     id: 'go-fatal',
     crashType: 'panic',
     weight: 0.8,
-    pattern: /^fatal error: (.*)/,
+    // Not the faults (go-fatal-fault) nor running out of memory (go-oom): those say what happened.
+    pattern: /^fatal error: (?!unexpected signal during runtime execution$|fault$|(?:runtime: )?out of memory)(.*)/,
     summary: (m) => `Fatal error: ${gist(m[1] ?? '', 110)}`,
   },
   { id: 'go-panic', crashType: 'panic', weight: 0.82, pattern: /^panic: (?!Segmentation fault)(.*)/, summary: goPanic },
@@ -210,7 +223,7 @@ export const panicRules: Rule[] = [
     id: 'python-fatal',
     crashType: 'panic',
     weight: 0.85,
-    pattern: /^Fatal Python error: (?!Segmentation fault)(.*)/,
+    pattern: /^Fatal Python error: (?!Segmentation fault|Bus error|Floating point exception|Illegal instruction)(.*)/,
     summary: (m) => `Fatal Python error: ${gist(m[1] ?? '', 100)}`,
   },
   {

@@ -58,6 +58,17 @@ export const killedRules: Rule[] = [
     summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
   },
   {
+    // Servers and workers telling, in their own words, that a signal or a stop request is taking
+    // them down: gunicorn's `Handling signal: term`, PostgreSQL's `received fast shutdown request`,
+    // Celery's `Warm shutdown (MainProcess)`, systemd's `Failed with result 'signal'`.
+    id: 'shutdown-request',
+    crashType: 'killed',
+    weight: 0.74,
+    pattern:
+      /Handling signal: (?:term|int|quit|hup)\b|received (?:fast|smart|immediate) shutdown request|\b(?:Warm|Cold) shutdown \(|Commencing graceful shutdown|\btermination signal received|received (?:a )?(?:termination|stop|kill) (?:signal|request)|Failed with result 'signal'/i,
+    summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
+  },
+  {
     id: 'graceful-stop',
     crashType: 'killed',
     weight: 0.72,
@@ -73,7 +84,7 @@ export const timeoutRules: Rule[] = [
     crashType: 'timeout',
     weight: 0.95,
     pattern:
-      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$/i,
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
@@ -81,8 +92,17 @@ export const timeoutRules: Rule[] = [
     crashType: 'timeout',
     weight: 0.88,
     pattern:
-      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
+      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bTimeout::Error\b|\bexecution expired\b|\bNet::(?:Read|Write)Timeout\b|\bnetwork timeout at:|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
     summary: (m) => `Timed out: ${excerpt(m, 120)}`,
+  },
+  {
+    // Node's child_process reports its own `timeout` option as ETIMEDOUT of the spawn: a deadline
+    // the program set, not a connection's; it outweighs the errno rule (socket-errno, 0.95).
+    id: 'spawn-timeout',
+    crashType: 'timeout',
+    weight: 0.97,
+    pattern: /\bspawnSync \S+ ETIMEDOUT\b|syscall: 'spawnSync /,
+    summary: 'A child process ran past the timeout its parent gave it (spawnSync ETIMEDOUT)',
   },
   {
     id: 'timed-out',
