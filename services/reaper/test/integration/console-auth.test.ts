@@ -58,11 +58,12 @@ describe('the console at /ui: sign-in cookie, CSRF, escaping', () => {
   it('a state-changing call on the cookie alone is refused unless same-origin, and changes nothing; the bearer header needs no origin', async () => {
     api = await startTestApi({ API_TOKEN: TOKEN });
     const cookie = (await signIn(api, TOKEN)).headers.get('set-cookie')!.split(';')[0]!;
-    const { id } = await (await fetch(`${api.url}/tasks`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'csrf' }) })).json();
+    const { id } = (await (await fetch(`${api.url}/tasks`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'csrf' }) })).json()) as { id: string };
     const cancel = (headers: Record<string, string>) =>
       fetch(`${api.url}/tasks/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
 
-    for (const forged of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, {}]) {
+    const forgeries: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, {}];
+    for (const forged of forgeries) {
       const refused = await cancel({ cookie, ...forged });
       expect(refused.status, JSON.stringify(forged)).toBe(403);
     }
