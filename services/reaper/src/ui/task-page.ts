@@ -1,4 +1,4 @@
-import { redact, redactDeep, type AuditEvent, type Task } from '@smart-reap/shared';
+import { checkTransition, redact, redactDeep, type AuditEvent, type Task } from '@smart-reap/shared';
 import { html, type SafeHtml } from './html.js';
 import { iso, statusBadge } from './layout.js';
 import { liveDiagnosisOf } from './live-diagnosis.js';
@@ -79,7 +79,8 @@ function liveCard(task: Task): SafeHtml {
 
 function actions(task: Task): SafeHtml {
   const id = encodeURIComponent(task.id);
-  const cancellable = task.status !== 'COMPLETED' && task.status !== 'CANCELLED';
+  // Offered only where the state machine allows it (a FAILED task cannot be cancelled, say).
+  const cancellable = checkTransition(task.status, 'CANCELLED', task).ok;
   return html`<div class="card" id="actions">
   ${cancellable ? html`<form data-api="/tasks/${id}/cancel" data-reason-by="cancelled from the console"><button type="submit" class="danger" id="cancel">Cancel</button><span data-result></span></form>` : ''}
   ${task.status === 'FAILED' ? html`<form data-api="/tasks/${id}/retry" data-by><input name="reason" placeholder="why (optional)" maxlength="500"><button type="submit" class="primary" id="retry">Retry</button><span data-result></span></form>` : ''}
@@ -91,8 +92,8 @@ function actions(task: Task): SafeHtml {
 export function taskPage(task: Task, events: AuditEvent[]): SafeHtml {
   const timeline = timelineOf(task, events);
   const r = task.runner;
-  return html`<h1>Task <span class="mono">${task.id}</span> ${statusBadge(task.status)}</h1>
-<div id="task-live" data-live>
+  return html`<div id="task-live" data-live>
+<h1>Task <span class="mono">${task.id}</span> ${statusBadge(task.status)}</h1>
 ${actions(task)}
 ${liveCard(task)}
 <h2>Diagnosis</h2>
