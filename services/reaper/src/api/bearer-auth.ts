@@ -14,7 +14,8 @@ export function sessionValue(token: string): string {
   return createHmac('sha256', token).update('smart-reap console session v1').digest('base64url');
 }
 
-function equal(given: string, expected: string): boolean {
+/** Compares in constant time, so that the answer's timing tells nothing about the token. */
+export function tokenEquals(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
@@ -31,9 +32,9 @@ function cookie(req: Request, name: string): string | undefined {
 /** How a request proved it may act: the bearer header (scripts), the session cookie (the console's browser), or not at all. */
 export function authOf(req: Request, token: string): 'bearer' | 'cookie' | undefined {
   const header = req.headers.authorization ?? '';
-  if (header.startsWith('Bearer ') && equal(header.slice(7), token)) return 'bearer';
+  if (header.startsWith('Bearer ') && tokenEquals(header.slice(7), token)) return 'bearer';
   const session = cookie(req, SESSION_COOKIE);
-  if (session !== undefined && equal(session, sessionValue(token))) return 'cookie';
+  if (session !== undefined && tokenEquals(session, sessionValue(token))) return 'cookie';
   return undefined;
 }
 

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z, ZodError } from 'zod';
 import {
@@ -11,7 +10,7 @@ import {
   type KindStatsStore,
   type TaskService,
 } from '@smart-reap/shared';
-import { authOf, sameOrigin, SESSION_COOKIE, sessionValue } from '../api/bearer-auth.js';
+import { authOf, sameOrigin, SESSION_COOKIE, sessionValue, tokenEquals } from '../api/bearer-auth.js';
 import { zodIssues } from '../api/http-errors.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { html, type SafeHtml } from './html.js';
@@ -50,12 +49,6 @@ const LoginBodySchema = z.object({ token: z.string().min(1).max(4096), next: z.s
 /** Where to go after signing in: a console page only (no open redirect to another site). */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/ui(\/[^/\\]|\/?$|\?)/.test(next) ? next : '/ui/tasks';
-}
-
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function securityHeaders(res: Response): void {
@@ -118,7 +111,7 @@ export function consoleRoutes(o: ConsoleOptions): Router {
     if (!token) return res.redirect(303, '/ui/tasks');
     const body = LoginBodySchema.safeParse(req.body ?? {});
     const next = safeNext(body.success ? body.data.next : undefined);
-    if (!body.success || !equal(body.data.token, token)) {
+    if (!body.success || !tokenEquals(body.data.token, token)) {
       send(res, 401, 'Sign in', 'login', loginPage(next, 'That is not the API token.'));
       return;
     }
