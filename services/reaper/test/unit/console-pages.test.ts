@@ -49,8 +49,8 @@ describe('the console pages, rendered from a task', () => {
       ],
       probe: { runtimeState: 'alive', processState: 'dead', at: at(5), evidence: ['pid 7 not found'], unknownRounds: 0, contradictionRounds: 0 },
     });
-    const events: AuditEvent[] = [{ id: '1-0', at: at(4), type: 'extend', taskId: t.id, reason: 'working, due', evidence: ['heartbeat fresh'], dryRun: false }];
-    expect(timelineOf(t, events).map((e) => e.what)).toEqual(['PENDING → ASSIGNED', 'ASSIGNED → IN_PROGRESS', 'extend', 'last probe']);
+    const events: AuditEvent[] = [{ id: '1-0', at: at(1.5), type: 'extend', taskId: t.id, reason: 'working, due', evidence: ['heartbeat fresh'], dryRun: false }];
+    expect(timelineOf(t, events).map((e) => e.what)).toEqual(['PENDING → ASSIGNED', 'extend', 'ASSIGNED → IN_PROGRESS', 'last probe']);
   });
 
   it('charts deaths per cause and bucket, with a legend of the causes seen', () => {
