@@ -1,6 +1,8 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { boundedJson } from './json-bounds.js';
+import { CrashTypeSchema } from './diagnosis.js';
+import { decodeListCursor } from './list-cursor.js';
 import { MemoryCgroupPinSchema, ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
@@ -19,8 +21,20 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBodySchema>;
 export const ListTasksQuerySchema = z.object({
   status: TaskStatusSchema.optional(),
   kind: kindSchema.optional(),
+  /** Tasks whose diagnosis (`context.reap_diagnosis`) names this crash type. */
+  crashType: CrashTypeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .transform((s, ctx) => {
+      const cursor = decodeListCursor(s);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned: pass nextCursor unchanged' });
+      return cursor ?? z.NEVER;
+    })
+    .optional(),
 });
+export type ListTasksQuery = z.infer<typeof ListTasksQuerySchema>;
 
 export const ClaimBodySchema = z.strictObject({
   runnerId: z.string().min(1).max(200),

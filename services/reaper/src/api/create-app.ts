@@ -8,6 +8,7 @@ import { bearerAuth } from './bearer-auth.js';
 import { errorHandler } from './http-errors.js';
 import { operatorRoutes } from './operator-routes.js';
 import { taskRoutes } from './task-routes.js';
+import { consoleRoutes } from '../ui/console-routes.js';
 
 export interface AppOptions {
   tasks?: TaskService;
@@ -34,6 +35,11 @@ export function createApp(options: AppOptions): Express {
   // No ETag: express would hash every answer (a claim, a create) for a cache no API client keeps.
   app.disable('etag');
   app.use(opsRoutes(options.readiness));
+  // The console checks the token itself (a browser gets the sign-in page, not a bare 401).
+  if (options.tasks) {
+    const { tasks, events, incidents, kindStats, apiToken } = options;
+    app.use('/ui', consoleRoutes({ tasks, events, incidents, kindStats, apiToken, canResolve: options.resolveIncident !== undefined }));
+  }
   app.use(bearerAuth(options.apiToken));
   app.use(metricsRoute(options.registry));
   app.use(express.json({ limit: '2mb' }));

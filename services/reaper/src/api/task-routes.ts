@@ -37,7 +37,8 @@ export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
 
   r.get('/tasks', async (req, res) => {
     const query = ListTasksQuerySchema.parse(req.query);
-    res.json({ tasks: (await tasks.list(query)).map(publicTask) });
+    const page = await tasks.list(query);
+    res.json({ tasks: page.tasks.map(publicTask), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
   });
 
   r.post('/tasks/claim', async (req, res) => {
