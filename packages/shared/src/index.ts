@@ -6,6 +6,7 @@ export * from './redis/lua-script.js';
 export * from './schemas/task.js';
 export * from './schemas/diagnosis.js';
 export * from './schemas/api.js';
+export * from './schemas/list-cursor.js';
 export * from './schemas/json-bounds.js';
 export * from './domain/state-machine.js';
 export * from './probes/port.js';

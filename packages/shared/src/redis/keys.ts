@@ -16,9 +16,17 @@ export class Keys {
   allTasks(): string {
     return `${this.tag}:tasks`;
   }
-  /** ZSET of task ids in one status, by the time they entered it. */
+  /** ZSET of task ids in one status, by creation time (so it pages in the order of the other list indexes). */
   status(status: TaskStatus): string {
     return `${this.tag}:status:${status}`;
+  }
+  /** ZSET of the task ids of one kind, by creation time: the list API's kind filter. */
+  kindTasks(kind: string): string {
+    return `${this.tag}:kind-tasks:${kind}`;
+  }
+  /** ZSET of the task ids whose diagnosis names this crash type, by creation time: the list API's crash filter. */
+  crashType(crashType: string): string {
+    return `${this.tag}:crash:${crashType}`;
   }
   /** ZSET of ASSIGNED task ids of one kind, by the time they became claimable (oldest first). */
   claimable(kind: string): string {

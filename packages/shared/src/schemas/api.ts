@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { z } from 'zod';
 import { boundedJson } from './json-bounds.js';
 import { CrashTypeSchema } from './diagnosis.js';
+import { decodeListCursor } from './list-cursor.js';
 import { ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
@@ -20,8 +21,22 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBodySchema>;
 export const ListTasksQuerySchema = z.object({
   status: TaskStatusSchema.optional(),
   kind: kindSchema.optional(),
+  /** Tasks whose diagnosis (`context.reap_diagnosis`) names this crash type. */
+  crashType: CrashTypeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    // decodeListCursor's own first check, said here too so that the OpenAPI document shows the form.
+    .regex(/^[A-Za-z0-9_-]{3,400}$/, 'not a cursor this API returned: pass nextCursor unchanged')
+    .transform((s, ctx) => {
+      const cursor = decodeListCursor(s);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned: pass nextCursor unchanged' });
+      return cursor ?? z.NEVER;
+    })
+    .optional(),
 });
+export type ListTasksQuery = z.infer<typeof ListTasksQuerySchema>;
 
 export const ClaimBodySchema = z.strictObject({
   runnerId: z.string().min(1).max(200),

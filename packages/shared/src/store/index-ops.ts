@@ -21,7 +21,7 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
   if (!before) ops.push({ op: 'zadd', key: keys.allTasks(), score: after.createdAt, member: id });
   if (before?.status !== after.status) {
     if (before) ops.push({ op: 'zrem', key: keys.status(before.status), member: id });
-    ops.push({ op: 'zadd', key: keys.status(after.status), score: now, member: id });
+    ops.push({ op: 'zadd', key: keys.status(after.status), score: after.createdAt, member: id });
   }
   const wasClaimable = before?.status === 'ASSIGNED';
   const isClaimable = after.status === 'ASSIGNED';
@@ -59,6 +59,24 @@ export function indexOpsFor(keys: Keys, before: Task | undefined, after: Task, n
     if (lapseAfter !== lapse(before)) ops.push({ op: 'hset', key: keys.unsupervised(), field: id, value: lapseAfter });
   } else if (lapse(before) !== undefined) {
     ops.push({ op: 'hdel', key: keys.unsupervised(), field: id });
+  }
+  ops.push(...listIndexOps(keys, before, after));
+  return ops;
+}
+
+/**
+ * The list API's filter indexes (GET /tasks?kind=&crashType=), all scored by creation time like
+ * the status and all-tasks indexes, so that one cursor `(createdAt, id)` pages any of them and a
+ * combined filter can walk whichever is smallest.
+ */
+function listIndexOps(keys: Keys, before: Task | undefined, after: Task): IndexOp[] {
+  const ops: IndexOp[] = [];
+  if (!before) ops.push({ op: 'zadd', key: keys.kindTasks(after.kind), score: after.createdAt, member: after.id });
+  const crashBefore = before?.context.reap_diagnosis?.crashType;
+  const crashAfter = after.context.reap_diagnosis?.crashType;
+  if (crashBefore !== crashAfter) {
+    if (crashBefore) ops.push({ op: 'zrem', key: keys.crashType(crashBefore), member: after.id });
+    if (crashAfter) ops.push({ op: 'zadd', key: keys.crashType(crashAfter), score: after.createdAt, member: after.id });
   }
   return ops;
 }

@@ -6,7 +6,8 @@ import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideClaimById, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
-import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, LogBody, LogPage, LogQuery } from '../schemas/api.js';
+import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, ListTasksQuery, LogBody, LogPage, LogQuery } from '../schemas/api.js';
+import { encodeListCursor } from '../schemas/list-cursor.js';
 import type { Task, TaskStatus } from '../schemas/task.js';
 import type { LogStore } from '../store/log-store.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -219,21 +220,9 @@ export class TaskService {
     return this.store.mutate(id, (task, now) => decideCancel(task, 'api', reason, now));
   }
 
-  async list(query: { status?: TaskStatus; kind?: string; limit: number }): Promise<Task[]> {
-    const { store } = this;
-    const out: Task[] = [];
-    const page = Math.max(query.limit, 100);
-    // Kind is filtered while paging so a rare kind still fills its page; bounded to keep a request cheap.
-    for (let offset = 0; out.length < query.limit && offset < 50_000; offset += page) {
-      const ids = await store.idsPage(query.status, offset, page);
-      if (ids.length === 0) break;
-      for (const task of await store.getMany(ids)) {
-        if (query.kind && task.kind !== query.kind) continue;
-        out.push(task);
-        if (out.length >= query.limit) break;
-      }
-      if (ids.length < page) break;
-    }
-    return out;
+  /** GET /tasks: a page newest first, every filter combined, and where the next page starts. */
+  async list(query: ListTasksQuery): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    const page = await this.store.listPage(query);
+    return { tasks: page.tasks, nextCursor: page.nextCursor && encodeListCursor(page.nextCursor) };
   }
 }

@@ -30,3 +30,25 @@ describe("a fingerprint's attempts, counted in the claim's own write", () => {
     expect(incrs(indexOpsFor(keys, created, { ...created, status: 'CANCELLED' }, now))).toEqual([]);
   });
 });
+
+describe('the list indexes: kind at creation, crash type as the diagnosis names it', () => {
+  const diagnosed = (t: Task, crashType: 'oom' | 'killed'): Task => ({
+    ...t,
+    context: { reap_diagnosis: { version: 1, crashType, confidence: 1, summary: '', evidence: [], logTail: '', logTailBytes: 0, runtimeState: 'dead', processState: 'dead', heartbeatAgeMs: null, partialOutputRatio: 0, decision: 'fail', retryable: true, attempt: 1, diagnosedAt: new Date(0).toISOString() } },
+  });
+  const listOps = (ops: ReturnType<typeof indexOpsFor>) => ops.filter((o) => 'key' in o && (o.key.includes(':kind-tasks:') || o.key.includes(':crash:')));
+
+  it('adds the kind once, at creation, and the crash type when it appears, moves it when it changes, and scores both by creation', () => {
+    const created = assigned({ createdAt: 42 });
+    expect(listOps(indexOpsFor(keys, undefined, created, now))).toEqual([{ op: 'zadd', key: keys.kindTasks('fix'), score: 42, member: 't1' }]);
+    const running = claimedFrom(created);
+    expect(listOps(indexOpsFor(keys, created, running, now))).toEqual([]);
+    const oom = diagnosed(running, 'oom');
+    expect(listOps(indexOpsFor(keys, running, oom, now))).toEqual([{ op: 'zadd', key: keys.crashType('oom'), score: 42, member: 't1' }]);
+    expect(listOps(indexOpsFor(keys, oom, { ...oom, status: 'FAILED' }, now))).toEqual([]);
+    expect(listOps(indexOpsFor(keys, oom, diagnosed(running, 'killed'), now))).toEqual([
+      { op: 'zrem', key: keys.crashType('oom'), member: 't1' },
+      { op: 'zadd', key: keys.crashType('killed'), score: 42, member: 't1' },
+    ]);
+  });
+});

@@ -51,7 +51,7 @@ export const ROUTES = {
     },
     refusals: [409],
   },
-  listTasks: { method: 'get', path: '/tasks', summary: 'a page of tasks', query: ListTasksQuerySchema, responses: { 200: { description: 'newest first', schema: z.object({ tasks: z.array(TaskViewSchema) }) } } },
+  listTasks: { method: 'get', path: '/tasks', summary: 'a page of tasks', query: ListTasksQuerySchema, responses: { 200: { description: 'newest first; `nextCursor` when more may follow', schema: z.object({ tasks: z.array(TaskViewSchema), nextCursor: z.string().optional() }) } } },
   claim: {
     method: 'post',
     path: '/tasks/claim',

@@ -12,7 +12,8 @@ export function taskRoutes(table: RouteTable, tasks: TaskService, metrics?: ApiM
   });
 
   table.handle(ROUTES.listTasks, async ({ query }, _req, res) => {
-    res.json({ tasks: (await tasks.list(query)).map(publicTask) });
+    const page = await tasks.list(query);
+    res.json({ tasks: page.tasks.map(publicTask), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
   });
 
   table.handle(ROUTES.claim, async ({ body }, _req, res) => {
