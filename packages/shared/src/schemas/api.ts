@@ -147,6 +147,7 @@ export type LogPage = z.infer<typeof LogPageSchema>;
 
 /** A task as the API serves it: the lease hashes are never served. */
 export const TaskViewSchema = TaskSchema.omit({ leaseHash: true, endedLeaseHashes: true });
+export type TaskView = z.infer<typeof TaskViewSchema>;
 
 export const FieldIssueSchema = z.object({ field: z.string(), reason: z.string() });
 export const BadRequestBodySchema = z.looseObject({ error: z.string(), issues: z.array(FieldIssueSchema) });
