@@ -9,6 +9,7 @@ import {
   startJobWorker,
   isRetryable,
   partialOutputRatio,
+  redact,
   type Config,
   type Diagnosis,
   type IncidentTracker,
@@ -56,6 +57,19 @@ export interface DiagnoseWorkerOptions {
 const retryable = isRetryable;
 
 /**
+ * What a diagnose job returns, so Bull Board shows each death's verdict beside its job. Only the
+ * diagnosis's redacted parts: the summary is redacted when it is built (buildDiagnosis, and here
+ * for the last-resort one). `skipped` when the job found nothing of its attempt to diagnose.
+ */
+export type DiagnoseResult =
+  | { crashType: Diagnosis['crashType']; summary: string; confidence: number; recovery: Diagnosis['decision'] }
+  | { skipped: string };
+
+function resultOf(d: Diagnosis): DiagnoseResult {
+  return { crashType: d.crashType, summary: d.summary, confidence: d.confidence, recovery: d.decision };
+}
+
+/**
  * Diagnoser workers (DESIGN §5–§7): load what is known (the log tail, the partial output, the
  * fingerprint's attempts), classify, let decideRecovery choose, and carry out its choice.
  * Every failure is caught at this boundary: the task ends FAILED with a diagnosis that says what
@@ -66,9 +80,9 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
   const random = o.random ?? Math.random;
   const hostMemory = o.hostMemory ?? hostMemoryEvidenceReader();
 
-  const diagnose = async (job: JobData<'diagnose'>): Promise<void> => {
+  const diagnose = async (job: JobData<'diagnose'>): Promise<DiagnoseResult> => {
     const task = await o.store.get(job.taskId);
-    if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== job.attempt || !task.reap) return;
+    if (!task || task.status !== 'IN_PROGRESS' || task.attempt !== job.attempt || !task.reap) return { skipped: 'the attempt is no longer waiting for a diagnosis' };
     const now = clock();
     try {
       const tail = await readLogTail(task, o.sources, LOG_TAIL_BYTES, AbortSignal.timeout(o.readTimeoutMs ?? 5000));
@@ -92,7 +106,7 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
       );
       const diagnosis = draft.diagnosis(outcome.decision);
       const wrote = await o.applier.apply(task, outcome, diagnosis, now, attention);
-      if (!wrote) return;
+      if (!wrote) return { skipped: 'the task moved on while it was diagnosed; nothing was written' };
       await o.incidents?.recordDeath(task, diagnosis.crashType, now);
       o.metrics.reaps.inc({ crash_type: diagnosis.crashType, decision: diagnosis.decision });
       o.metrics.detectionLatency.observe(Math.max(0, clock() - job.seenAt) / 1000);
@@ -100,10 +114,11 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
         { taskId: task.id, kind: task.kind, attempt: task.attempt, crashType: diagnosis.crashType, decision: diagnosis.decision, snapshot: task.context.snapshot ?? {} },
         'attempt diagnosed and recovered',
       );
+      return resultOf(diagnosis);
     } catch (err) {
       o.metrics.diagnoseFailures.inc();
       o.logger.error({ taskId: task.id, err: (err as Error).message }, 'diagnosis failed; failing the attempt with what is known');
-      await failWithBareDiagnosis(o.store, task, job, err as Error, now);
+      return resultOf(await failWithBareDiagnosis(o.store, task, job, err as Error, now));
     }
   };
 
@@ -118,8 +133,9 @@ export function startDiagnoseWorker(o: DiagnoseWorkerOptions): Worker {
 }
 
 /** The last resort: FAILED with a diagnosis saying why recovery could not run. */
-async function failWithBareDiagnosis(store: TaskStore, task: Task, job: JobData<'diagnose'>, err: Error, now: number): Promise<void> {
-  const reason = `diagnosis or recovery failed: ${err.message.split('\n')[0]}`;
+async function failWithBareDiagnosis(store: TaskStore, task: Task, job: JobData<'diagnose'>, err: Error, now: number): Promise<Diagnosis> {
+  // An error's message may quote what it failed on (a URL with a password, a header).
+  const reason = redact(`diagnosis or recovery failed: ${err.message.split('\n')[0]}`);
   const diagnosis: Diagnosis = {
     version: 1,
     crashType: 'unknown',
@@ -148,4 +164,5 @@ async function failWithBareDiagnosis(store: TaskStore, task: Task, job: JobData<
       }),
     };
   });
+  return diagnosis;
 }

@@ -1,5 +1,6 @@
 // What the composition root (services/cli) wires together into a running reaper.
 export { createApp } from './api/create-app.js';
+export { ROUTES } from './api/api-routes.js';
 export { closeServer, listen, type ListenOptions } from './api/service-host.js';
 export { createQueueBoard, type QueueBoard } from './board/queue-board.js';
 export { startDecideWorker } from './decide/decide-worker.js';

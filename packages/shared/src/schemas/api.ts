@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { boundedJson } from './json-bounds.js';
 import { CrashTypeSchema } from './diagnosis.js';
 import { decodeListCursor } from './list-cursor.js';
-import { MemoryCgroupPinSchema, ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskStatusSchema } from './task.js';
+import { MemoryCgroupPinSchema, ProgressSchema, ReporterSchema, RuntimeRefSchema, SnapshotSchema, TaskSchema, TaskStatusSchema } from './task.js';
 
 const kindSchema = z.string().min(1).max(200).regex(/^[^\s:{}]+$/, 'no spaces, colons or braces');
 
@@ -27,6 +27,8 @@ export const ListTasksQuerySchema = z.object({
   /** The `nextCursor` of the previous page. */
   cursor: z
     .string()
+    // decodeListCursor's own first check, said here too so that the OpenAPI document shows the form.
+    .regex(/^[A-Za-z0-9_-]{3,400}$/, 'not a cursor this API returned: pass nextCursor unchanged')
     .transform((s, ctx) => {
       const cursor = decodeListCursor(s);
       if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned: pass nextCursor unchanged' });
@@ -100,7 +102,7 @@ export const EventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const IncidentsQuerySchema = z.object({ open: z.stringbool().optional() });
+export const IncidentsQuerySchema = z.object({ open: z.stringbool().optional().meta({ description: 'true/false (also 1/0, yes/no, on/off): only open incidents, or only resolved ones' }) });
 
 /** `by`: who resolves it (an operator's name), recorded as `resolvedBy: operator:<by>`. */
 export const ResolveIncidentBodySchema = z.strictObject({ by: z.string().min(1).max(200).regex(/^[^\s]+$/, 'no spaces').optional() }).default({});
@@ -112,3 +114,60 @@ export const OperatorRetryBodySchema = z
     reason: z.string().min(1).max(500).default('retry requested by an operator'),
   })
   .default({ by: 'operator', reason: 'retry requested by an operator' });
+
+/**
+ * `GET /tasks/:id/log`: a page of the task's stored log, oldest first. `cursor` is the id of the
+ * last line already read (the page starts after it); without one the page starts at the oldest
+ * line still kept.
+ */
+export const LogQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,20}-\d{1,20}$/, 'a line id as a page returned it (<ms>-<seq>)')
+    .optional()
+    .meta({ description: 'the nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type LogQuery = z.infer<typeof LogQuerySchema>;
+
+export const LogLineSchema = z.object({
+  /** The line's id in the task's log stream (a cursor). */
+  id: z.string(),
+  /** When the API stored it, ms since the epoch. */
+  at: z.number(),
+  /** As stored: redacted when it was written. */
+  line: z.string(),
+});
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+/** `nextCursor`: the id of the page's last line, to ask for the lines after it; the given cursor again when the page is empty. */
+export const LogPageSchema = z.object({ lines: z.array(LogLineSchema), nextCursor: z.string().optional() });
+export type LogPage = z.infer<typeof LogPageSchema>;
+
+// The answers of the routes, as the OpenAPI document describes them (the API builds these
+// objects; the route tests parse what it sends with these schemas).
+
+/** A task as the API serves it: the lease hashes are never served. */
+export const TaskViewSchema = TaskSchema.omit({ leaseHash: true, endedLeaseHashes: true });
+export type TaskView = z.infer<typeof TaskViewSchema>;
+
+export const FieldIssueSchema = z.object({ field: z.string(), reason: z.string() });
+export const BadRequestBodySchema = z.looseObject({ error: z.string(), issues: z.array(FieldIssueSchema) });
+export const ErrorBodySchema = z.object({ error: z.string() });
+export const ForbiddenBodySchema = z.object({
+  error: z.string(),
+  code: z.enum(['lease_missing', 'lease_invalid', 'runner_mismatch']),
+  issues: z.array(FieldIssueSchema),
+});
+export const ConflictBodySchema = z.object({ error: z.string(), code: z.enum(['transition_not_allowed', 'runner_fenced', 'contention']) });
+
+export const IncidentSchema = z.object({
+  id: z.string(),
+  cause: CrashTypeSchema,
+  scope: z.string(),
+  openedAt: z.number(),
+  tasks: z.array(z.string()),
+  healthyCompletions: z.number(),
+  resolvedAt: z.number().optional(),
+  resolvedBy: z.string().optional(),
+});

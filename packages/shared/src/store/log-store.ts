@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../redis/keys.js';
+import type { LogPage } from '../schemas/api.js';
 
 export interface LogStoreOptions {
   /** Lines kept per task: enough for a 4 KB tail many times over. Default 2000. */
@@ -44,6 +45,17 @@ export class LogStore {
       end = `(${lastId}`;
     }
     return Buffer.concat(chunks.reverse());
+  }
+
+  /**
+   * Up to `limit` lines after `cursor` (from the oldest kept when none), oldest first. A cursor
+   * whose line the cap has trimmed since still works: the stream ids only grow.
+   */
+  async page(taskId: string, cursor: string | undefined, limit: number): Promise<LogPage> {
+    const entries = await this.redis.xrange(this.keys.log(taskId), cursor ? `(${cursor}` : '-', '+', 'COUNT', limit);
+    const lines = entries.map(([id, fields]) => ({ id, at: Number(id.split('-')[0]), line: fields[1] ?? '' }));
+    const nextCursor = lines.at(-1)?.id ?? cursor;
+    return nextCursor === undefined ? { lines } : { lines, nextCursor };
   }
 
   async drop(taskId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { redact } from '../domain/redact.js';
 import { checkLease, decideCancel, decideClaim, decideClaimById, decideComplete, decideHeartbeat, decideRunnerFail } from '../domain/runner-ops.js';
 import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
-import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, ListTasksQuery, LogBody } from '../schemas/api.js';
+import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, ListTasksQuery, LogBody, LogPage, LogQuery } from '../schemas/api.js';
 import { encodeListCursor } from '../schemas/list-cursor.js';
 import type { Task } from '../schemas/task.js';
 import type { LogStore } from '../store/log-store.js';
@@ -162,6 +162,12 @@ export class TaskService {
     // Redacted as one text, not line by line: a private key printed whole spans many lines, and
     // only its BEGIN and END lines say what the base64 lines between them are.
     await this.logs.append(id, this.redactLine(body.lines.join('\n')).split('\n'));
+  }
+
+  /** A page of the task's stored log (redacted when it was appended); NotFoundError for an unknown task. */
+  async readLog(id: string, query: LogQuery): Promise<LogPage> {
+    await this.store.mustGet(id);
+    return this.logs.page(id, query.cursor, query.limit);
   }
 
   async complete(id: string, body: CompleteBody): Promise<Task> {

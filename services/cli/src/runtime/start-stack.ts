@@ -296,7 +296,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     kindStats: has('reaper') ? core.kindStats : undefined,
     incidents: has('reaper') ? core.incidents : undefined,
     resolveIncident: has('reaper') ? resolver(core, o.clock) : undefined,
-    extra: board ? [{ path: '/admin/queues', handler: board.router }] : [],
+    board: board?.router,
   });
   const { server, port, address } = await listen(app, config.PORT, host);
   const url = `http://${urlHost(address)}:${port}`;

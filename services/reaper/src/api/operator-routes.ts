@@ -1,15 +1,13 @@
-import { Router } from 'express';
-import { OperatorRetryBodySchema, decideOperatorRetry, type EventLog, type TaskService } from '@smart-reap/shared';
+import { decideOperatorRetry, type EventLog, type TaskService } from '@smart-reap/shared';
+import { ROUTES } from './api-routes.js';
+import type { RouteTable } from './route-table.js';
 
 /** DESIGN §9's operator actions (behind the bearer token like every non-health route). */
-export function operatorRoutes(tasks: TaskService, events: EventLog): Router {
-  const r = Router();
-
+export function operatorRoutes(table: RouteTable, tasks: TaskService, events: EventLog): void {
   // FAILED → ASSIGNED (attempt + 1) in one compare-and-set, then onto the assigned queue as a
   // reassignment would be; a reassign job still waiting for the old attempt then finds it moved on.
-  r.post('/tasks/:id/retry', async (req, res) => {
-    const body = OperatorRetryBodySchema.parse(req.body ?? {});
-    const task = await tasks.store.mutate(req.params.id, (t, now) => decideOperatorRetry(t, body, now));
+  table.handle(ROUTES.retry, async ({ body }, req, res) => {
+    const task = await tasks.store.mutate(req.params.id!, (t, now) => decideOperatorRetry(t, body, now));
     await tasks.offer(task);
     await events.append({
       type: 'reassign',
@@ -19,6 +17,4 @@ export function operatorRoutes(tasks: TaskService, events: EventLog): Router {
     });
     res.json({ id: task.id, status: task.status, attempt: task.attempt, maxRetries: task.maxRetries });
   });
-
-  return r;
 }

@@ -1,48 +1,22 @@
-import { Router } from 'express';
-import {
-  CancelBodySchema,
-  ClaimBodySchema,
-  CompleteBodySchema,
-  CreateTaskBodySchema,
-  FailBodySchema,
-  HeartbeatBodySchema,
-  ListTasksQuerySchema,
-  LogBodySchema,
-  publicTask,
-  type TaskService,
-} from '@smart-reap/shared';
-import type { Request } from 'express';
+import { publicTask, type TaskService } from '@smart-reap/shared';
 import type { ApiMetrics } from './api-metrics.js';
+import { ROUTES } from './api-routes.js';
+import type { RouteTable } from './route-table.js';
 
-/**
- * A runner call's body with the lease from the `Reaper-Lease` header when the body has none: the
- * header lets a runner keep its secret out of the JSON it logs.
- */
-function withLease(req: Request): Record<string, unknown> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const header = req.get('reaper-lease');
-  return header !== undefined && body.lease === undefined ? { ...body, lease: header } : body;
-}
-
-/** DESIGN §9's task routes; bodies parsed by zod (a ZodError becomes 400 in the error handler). */
-export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
-  const r = Router();
-
-  r.post('/tasks', async (req, res) => {
-    const body = CreateTaskBodySchema.parse(req.body ?? {});
+/** DESIGN §9's task routes; bodies and queries parsed by their specs' zod schemas (a ZodError becomes 400 in the error handler). */
+export function taskRoutes(table: RouteTable, tasks: TaskService, metrics?: ApiMetrics): void {
+  table.handle(ROUTES.createTask, async ({ body }, _req, res) => {
     const result = await tasks.create(body);
     if (result.created) metrics?.tasksCreated.inc();
     res.status(result.created ? 201 : 200).json(result.task);
   });
 
-  r.get('/tasks', async (req, res) => {
-    const query = ListTasksQuerySchema.parse(req.query);
+  table.handle(ROUTES.listTasks, async ({ query }, _req, res) => {
     const page = await tasks.list(query);
     res.json({ tasks: page.tasks.map(publicTask), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
   });
 
-  r.post('/tasks/claim', async (req, res) => {
-    const body = ClaimBodySchema.parse(req.body ?? {});
+  table.handle(ROUTES.claim, async ({ body }, _req, res) => {
     const task = await tasks.claim(body);
     if (!task) {
       res.status(204).end();
@@ -51,39 +25,36 @@ export function taskRoutes(tasks: TaskService, metrics?: ApiMetrics): Router {
     res.json(publicTask(task));
   });
 
-  r.get('/tasks/:id', async (req, res) => {
-    res.json(publicTask(await tasks.store.mustGet(req.params.id)));
+  table.handle(ROUTES.getTask, async (_input, req, res) => {
+    res.json(publicTask(await tasks.store.mustGet(req.params.id!)));
   });
 
-  r.post('/tasks/:id/heartbeat', async (req, res) => {
-    const body = HeartbeatBodySchema.parse(withLease(req));
-    const task = await tasks.heartbeat(req.params.id, body);
+  table.handle(ROUTES.heartbeat, async ({ body }, req, res) => {
+    const task = await tasks.heartbeat(req.params.id!, body);
     res.json({ id: task.id, status: task.status, deadline: task.deadline });
   });
 
-  r.post('/tasks/:id/log', async (req, res) => {
-    const body = LogBodySchema.parse(withLease(req));
-    await tasks.appendLog(req.params.id, body);
+  table.handle(ROUTES.appendLog, async ({ body }, req, res) => {
+    await tasks.appendLog(req.params.id!, body);
     res.status(202).json({ accepted: body.lines.length });
   });
 
-  r.post('/tasks/:id/complete', async (req, res) => {
-    const body = CompleteBodySchema.parse(withLease(req));
-    const task = await tasks.complete(req.params.id, body);
+  table.handle(ROUTES.readLog, async ({ query }, req, res) => {
+    res.json(await tasks.readLog(req.params.id!, query));
+  });
+
+  table.handle(ROUTES.complete, async ({ body }, req, res) => {
+    const task = await tasks.complete(req.params.id!, body);
     res.json({ id: task.id, status: task.status });
   });
 
-  r.post('/tasks/:id/fail', async (req, res) => {
-    const body = FailBodySchema.parse(withLease(req));
-    const task = await tasks.fail(req.params.id, body);
+  table.handle(ROUTES.fail, async ({ body }, req, res) => {
+    const task = await tasks.fail(req.params.id!, body);
     res.status(202).json({ id: task.id, status: task.status, diagnosing: true });
   });
 
-  r.post('/tasks/:id/cancel', async (req, res) => {
-    const body = CancelBodySchema.parse(req.body ?? {});
-    const task = await tasks.cancel(req.params.id, body.reason);
+  table.handle(ROUTES.cancel, async ({ body }, req, res) => {
+    const task = await tasks.cancel(req.params.id!, body.reason);
     res.json({ id: task.id, status: task.status });
   });
-
-  return r;
 }

@@ -5,7 +5,7 @@ import { QUEUE, hostProbeQueue } from '@smart-reap/shared';
 import { registerProbers } from '../../../../test/support/probers.js';
 import { startTestStack, waitFor, type TestStack } from '../../../../test/support/stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM } from '../../../../test/support/required-tools.js';
 const TOKEN = 'board-browser-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@smart-reap/shared';
@@ -8,6 +7,7 @@ import { createQueueBoard, type QueueBoard } from '../../src/board/queue-board.j
 import { IncidentResolver } from '../../src/incidents/incident-resolver.js';
 import { Readiness } from '../../src/ops/readiness.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
+import { appRoutes } from './app-routes.js';
 
 const DOC = new URL('../../../../docs/api.md', import.meta.url);
 
@@ -16,35 +16,6 @@ function documentedRoutes(markdown: string): string[] {
   const section = markdown.split(/^## /m).find((s) => s.startsWith('Routes\n'));
   if (!section) throw new Error('docs/api.md has no "## Routes" section');
   return [...section.matchAll(/^\|\s*`([A-Z]+ \/[^`]*)`\s*\|/gm)].map((m) => m[1]!);
-}
-
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  name: string;
-  rawPath?: string;
-  handle: { stack?: Layer[] };
-}
-
-/**
- * Every route of the app's router stack (express 5 / router 2). Routers mounted at the root are
- * walked; whatever is mounted at a path of its own (Bull Board, an express app) is one page there:
- * `GET <path>`. Plain middleware (auth, body parser, the 404 and error handlers) is no route.
- */
-function appRoutes(app: Express): string[] {
-  const out: string[] = [];
-  const walk = (stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.push(`${method.toUpperCase()} ${layer.route.path}`);
-      } else if (typeof layer.rawPath === 'string' && layer.rawPath !== '/') {
-        out.push(`GET ${layer.rawPath}`);
-      } else if (layer.handle.stack) {
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return out;
 }
 
 describe('docs/api.md lists exactly the routes of the app', () => {
@@ -70,7 +41,7 @@ describe('docs/api.md lists exactly the routes of the app', () => {
       readiness: new Readiness(),
       registry: new Registry(),
       logger: createLogger('test', 'silent'),
-      extra: [{ path: '/admin/queues', handler: board.router }],
+      board: board.router,
     });
     const documented = documentedRoutes(readFileSync(DOC, 'utf8'));
     const served = appRoutes(app);

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import {
+  AuditEventSchema,
+  CancelBodySchema,
+  ClaimBodySchema,
+  CompleteBodySchema,
+  CreateTaskBodySchema,
+  EventsQuerySchema,
+  FailBodySchema,
+  HeartbeatBodySchema,
+  IncidentSchema,
+  IncidentsQuerySchema,
+  ListTasksQuerySchema,
+  LogBodySchema,
+  LogPageSchema,
+  LogQuerySchema,
+  OperatorRetryBodySchema,
+  ResolveIncidentBodySchema,
+  TaskStatusSchema,
+  TaskViewSchema,
+} from '@smart-reap/shared';
+import type { RouteSpec } from './route-table.js';
+
+const statusAnswer = z.object({ id: z.string(), status: TaskStatusSchema });
+
+/**
+ * Every route of the API (docs/api.md's table): its input schemas are the ones the handlers get
+ * parsed (RouteTable.handle), its answers are what the OpenAPI document promises.
+ */
+export const ROUTES = {
+  healthz: { method: 'get', path: '/healthz', public: true, summary: 'liveness of the process', responses: { 200: { description: 'the process runs', schema: z.object({ status: z.literal('ok') }) } } },
+  readyz: {
+    method: 'get',
+    path: '/readyz',
+    public: true,
+    summary: 'readiness: Redis answers, workers run, not shutting down',
+    responses: {
+      200: { description: 'ready', schema: z.object({ ready: z.boolean(), problems: z.array(z.string()), notices: z.array(z.string()) }) },
+      503: { description: 'not ready: `problems` says why', schema: z.object({ ready: z.boolean(), problems: z.array(z.string()), notices: z.array(z.string()) }) },
+    },
+  },
+  metrics: { method: 'get', path: '/metrics', summary: 'Prometheus text format', responses: { 200: { description: 'the metrics', contentType: 'text/plain' } } },
+  createTask: {
+    method: 'post',
+    path: '/tasks',
+    summary: 'create a task',
+    body: CreateTaskBodySchema,
+    responses: {
+      201: { description: 'created', schema: statusAnswer },
+      200: { description: 'the existing task: its idempotency key is known, or its fingerprint admits no new task', schema: statusAnswer },
+    },
+    refusals: [409],
+  },
+  listTasks: { method: 'get', path: '/tasks', summary: 'a page of tasks', query: ListTasksQuerySchema, responses: { 200: { description: 'newest first; `nextCursor` when more may follow', schema: z.object({ tasks: z.array(TaskViewSchema), nextCursor: z.string().optional() }) } } },
+  claim: {
+    method: 'post',
+    path: '/tasks/claim',
+    summary: 'a runner asks for work',
+    body: ClaimBodySchema,
+    responses: { 200: { description: 'the claimed task and its `lease`', schema: TaskViewSchema.extend({ lease: z.string() }) }, 204: { description: 'no task waits' } },
+    refusals: [409],
+  },
+  getTask: { method: 'get', path: '/tasks/:id', summary: 'one task, diagnosis included', responses: { 200: { description: 'the task', schema: TaskViewSchema } }, refusals: [404] },
+  heartbeat: {
+    method: 'post',
+    path: '/tasks/:id/heartbeat',
+    summary: 'the runner beats, with progress',
+    body: HeartbeatBodySchema,
+    leaseHeader: true,
+    responses: { 200: { description: 'beat taken', schema: statusAnswer.extend({ deadline: z.number().optional() }) } },
+    refusals: [403, 404, 409],
+  },
+  appendLog: {
+    method: 'post',
+    path: '/tasks/:id/log',
+    summary: 'the runner appends log lines',
+    body: LogBodySchema,
+    leaseHeader: true,
+    responses: { 202: { description: 'stored (redacted)', schema: z.object({ accepted: z.number().int() }) } },
+    refusals: [403, 404, 409],
+  },
+  readLog: {
+    method: 'get',
+    path: '/tasks/:id/log',
+    summary: "the task's stored log, a page at a time",
+    query: LogQuerySchema,
+    responses: { 200: { description: 'oldest first, as stored (redacted at intake)', schema: LogPageSchema } },
+    refusals: [404],
+  },
+  complete: {
+    method: 'post',
+    path: '/tasks/:id/complete',
+    summary: 'the runner finished',
+    body: CompleteBodySchema,
+    leaseHeader: true,
+    responses: { 200: { description: 'COMPLETED', schema: statusAnswer } },
+    refusals: [403, 404, 409],
+  },
+  fail: {
+    method: 'post',
+    path: '/tasks/:id/fail',
+    summary: 'the runner knows it failed',
+    body: FailBodySchema,
+    leaseHeader: true,
+    responses: { 202: { description: 'fenced; diagnosis follows', schema: statusAnswer.extend({ diagnosing: z.literal(true) }) } },
+    refusals: [403, 404, 409],
+  },
+  cancel: {
+    method: 'post',
+    path: '/tasks/:id/cancel',
+    summary: 'an operator cancels a task',
+    body: CancelBodySchema,
+    responses: { 200: { description: 'CANCELLED', schema: statusAnswer } },
+    refusals: [404, 409],
+  },
+  retry: {
+    method: 'post',
+    path: '/tasks/:id/retry',
+    summary: 'an operator gives a FAILED task one more attempt',
+    body: OperatorRetryBodySchema,
+    responses: { 200: { description: 'ASSIGNED, attempt + 1', schema: statusAnswer.extend({ attempt: z.number().int(), maxRetries: z.number().int() }) } },
+    refusals: [404, 409],
+  },
+  events: { method: 'get', path: '/events', summary: 'the audit trail', query: EventsQuerySchema, responses: { 200: { description: 'newest first', schema: z.object({ events: z.array(AuditEventSchema) }) } } },
+  incidents: { method: 'get', path: '/incidents', summary: 'incidents', query: IncidentsQuerySchema, responses: { 200: { description: 'the incidents', schema: z.object({ incidents: z.array(IncidentSchema) }) } } },
+  resolveIncident: {
+    method: 'post',
+    path: '/incidents/:id/resolve',
+    summary: 'an operator closes an incident and releases the retries it holds',
+    body: ResolveIncidentBodySchema,
+    responses: { 200: { description: 'resolved; `released`: the retries let go', schema: IncidentSchema.extend({ released: z.number().int() }) } },
+    refusals: [404],
+  },
+  kindStats: {
+    method: 'get',
+    path: '/kinds/:kind/stats',
+    summary: 'what is learned about a kind',
+    responses: { 200: { description: 'the learned figures', schema: z.looseObject({ kind: z.string(), defaultMaxAgeMinutes: z.number() }) } },
+  },
+  openapi: { method: 'get', path: '/openapi.json', summary: 'this API as an OpenAPI 3.1 document', responses: { 200: { description: 'the document', schema: z.looseObject({ openapi: z.string() }) } } },
+  docs: { method: 'get', path: '/docs', summary: 'the API reference page, rendered from /openapi.json', responses: { 200: { description: 'an HTML page', contentType: 'text/html' } } },
+  board: { method: 'get', path: '/admin/queues', summary: 'Bull Board, the queue dashboard', responses: { 200: { description: 'the dashboard (HTML)', contentType: 'text/html' } }, refusals: [405] },
+} as const satisfies Record<string, RouteSpec>;
