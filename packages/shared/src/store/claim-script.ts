@@ -39,6 +39,8 @@ const TOKEN = { id: '@@id@@', kind: '@@kind@@', dedup: '@@dedup@@' } as const;
 /** A stand-in attempt and window, recognisable in what indexOpsFor derives from them. */
 const STAND_IN_ATTEMPT = 918_273_645;
 const STAND_IN_WINDOW_MINUTES = 1;
+/** How far from the deadline a score may lie and still be read as derived from it (ms). */
+const DEADLINE_OFFSET_MAX = 10;
 
 /**
  * The index changes of this claim, as indexOpsFor derives them for a stand-in ASSIGNED task,
@@ -62,7 +64,6 @@ export function claimOpsTemplate(keys: Keys, claim: ClaimBody, now: number): str
     updatedAt: now,
   };
   const after = foldClaim(before, { claim, now, leaseHash: '', maxAgeMinutes: STAND_IN_WINDOW_MINUTES });
-  const deadline = String(after.deadline);
   // The phase is the host's when the claim names one, known here; else the picked id's.
   const phase = claim.host === undefined ? `${probePhase(after).toFixed(6)}|` : undefined;
   // Values are JSON text (the probe target): the id goes in escaped as JSON.stringify would.
@@ -71,12 +72,21 @@ export function claimOpsTemplate(keys: Keys, claim: ClaimBody, now: number): str
     if (phase && out.startsWith(phase)) out = `@@phase@@|${out.slice(phase.length)}`;
     return out;
   };
-  const score = (n: number) => (String(n) === deadline ? '@@deadline@@' : String(n));
+  // A score a few ms from the stand-in's deadline is one derived from it (a check just past it):
+  // the script adds the same offset to the picked task's deadline. No other claim score is near
+  // it (the others are `now`, a minute before).
+  const score = (n: number) => {
+    const offset = n - after.deadline!;
+    if (offset === 0) return '@@deadline@@';
+    return Math.abs(offset) <= DEADLINE_OFFSET_MAX ? `@@deadline@@${offset > 0 ? '+' : '-'}${Math.abs(offset)}` : String(n);
+  };
   return JSON.stringify(
     indexOpsFor(keys, before, after, now).map((o) => {
       switch (o.op) {
         case 'zadd':
-          return ['zadd', o.key, score(o.score), o.member];
+          return o.lt ? ['zadd', o.key, score(o.score), o.member, 'LT'] : ['zadd', o.key, score(o.score), o.member];
+        case 'xadd':
+          return ['xadd', o.key, o.id, String(o.maxLen)];
         case 'hset':
           return ['hset', o.key, o.field, text(o.value)];
         case 'hdel':

@@ -26,8 +26,10 @@
     ARGV[5] JSON {defaultMinutes, minMinutes, window, minSamples}: the learned-window settings
     ARGV[6] JSON [[opName, keyTemplate, a, b], ...]: the index changes of an ASSIGNED →
             IN_PROGRESS claim, as indexOpsFor derives them (zadd score member, zrem member,
-            sadd member, hset field value, hdel field, incr); an op whose key names @@dedup@@
-            applies only to a task with a dedupKey
+            sadd member, hset field value, hdel field, incr, xadd id maxLen); a zadd's fifth
+            element 'LT' only lowers a score; a score `@@deadline@@+K` (or -K) is K ms from the
+            picked task's deadline; an op whose key names @@dedup@@ applies only to a task with
+            a dedupKey
 
   Output:
     {0}                        nothing claimable now
@@ -127,7 +129,16 @@ for _ = 1, 100 do
       if facts.dedup or not string.find(op[2], '@@dedup@@', 1, true) then
         local key = fill(op[2], facts)
         if name == 'zadd' then
-          redis.call('ZADD', key, fill(op[3], facts), fill(op[4], facts))
+          local score = fill(op[3], facts)
+          local base, sign, offset = string.match(score, '^(.-)([%+%-])(%d+)$')
+          if base and base ~= '' then
+            score = num(tonumber(base) + (sign == '+' and 1 or -1) * tonumber(offset))
+          end
+          if op[5] == 'LT' then
+            redis.call('ZADD', key, 'LT', score, fill(op[4], facts))
+          else
+            redis.call('ZADD', key, score, fill(op[4], facts))
+          end
         elseif name == 'zrem' then
           redis.call('ZREM', key, fill(op[3], facts))
         elseif name == 'sadd' then
@@ -138,6 +149,8 @@ for _ = 1, 100 do
           redis.call('HDEL', key, fill(op[3], facts))
         elseif name == 'incr' then
           redis.call('INCR', key)
+        elseif name == 'xadd' then
+          redis.call('XADD', key, 'MAXLEN', '~', op[4], '*', 'id', fill(op[3], facts))
         end
       end
     end

@@ -253,6 +253,11 @@ export class TaskStore {
     return Object.fromEntries(crashTypes.map((type, i) => [type, counts.slice(i * buckets, (i + 1) * buckets)]));
   }
 
+  /** A page of task ids of one status (or of all tasks), newest first by rank: the live watcher walks IN_PROGRESS with it round by round. */
+  async idsPage(status: TaskStatus | undefined, offset: number, count: number): Promise<string[]> {
+    return this.redis.zrevrange(status ? this.keys.status(status) : this.keys.allTasks(), offset, offset + count - 1);
+  }
+
   /** Every kind that has ever had claimable work: the console's kinds page lists them. */
   async claimableKinds(): Promise<string[]> {
     return this.redis.smembers(this.keys.kinds());
