@@ -39,6 +39,8 @@ const TOKEN = { id: '@@id@@', kind: '@@kind@@', dedup: '@@dedup@@' } as const;
 /** A stand-in attempt and window, recognisable in what indexOpsFor derives from them. */
 const STAND_IN_ATTEMPT = 918_273_645;
 const STAND_IN_WINDOW_MINUTES = 1;
+/** A stand-in creation time no claim score can otherwise be: the list indexes are scored by creation. */
+const STAND_IN_CREATED_AT = 1;
 /** How far from the deadline a score may lie and still be read as derived from it (ms). */
 const DEADLINE_OFFSET_MAX = 10;
 
@@ -60,7 +62,7 @@ export function claimOpsTemplate(keys: Keys, claim: ClaimBody, now: number): str
     fencedRunners: [],
     context: {},
     history: [],
-    createdAt: now,
+    createdAt: STAND_IN_CREATED_AT,
     updatedAt: now,
   };
   const after = foldClaim(before, { claim, now, leaseHash: '', maxAgeMinutes: STAND_IN_WINDOW_MINUTES });
@@ -76,6 +78,7 @@ export function claimOpsTemplate(keys: Keys, claim: ClaimBody, now: number): str
   // the script adds the same offset to the picked task's deadline. No other claim score is near
   // it (the others are `now`, a minute before).
   const score = (n: number) => {
+    if (n === STAND_IN_CREATED_AT) return '@@created@@';
     const offset = n - after.deadline!;
     if (offset === 0) return '@@deadline@@';
     return Math.abs(offset) <= DEADLINE_OFFSET_MAX ? `@@deadline@@${offset > 0 ? '+' : '-'}${Math.abs(offset)}` : String(n);

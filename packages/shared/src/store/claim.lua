@@ -12,7 +12,8 @@
 
   Key names are built here from the templates TS passes (all in the one hash tag, so one Cluster
   slot); `@@name@@` tokens in templates are replaced in a single pass by the picked task's facts:
-  id, jsonid (the id as inside a JSON string), kind, dedup (its dedupKey), attempt, deadline,
+  id, jsonid (the id as inside a JSON string), kind, dedup (its dedupKey), attempt, created (its
+  createdAt, the list indexes' score), deadline,
   phase (the id's probe phase; see probePhase).
 
   Input:
@@ -118,6 +119,7 @@ for _ = 1, 100 do
       kind = task.kind,
       dedup = type(task.dedupKey) == 'string' and task.dedupKey or nil,
       attempt = num(task.attempt),
+      created = num(task.createdAt),
       deadline = num(now + maxAge * 60000),
       -- Only a claim that names no host leaves @@phase@@ in its templates: then the id's.
       phase = phaseOf(bestId),

@@ -38,6 +38,8 @@ async function dump(core: TestCore): Promise<Record<string, unknown>> {
     else if (type === 'set') out[name] = (await core.redis.smembers(key)).sort();
     else if (type === 'string') out[name] = await core.redis.get(key);
     else if (type === 'list') out[name] = await core.redis.lrange(key, 0, -1);
+    // A stream's entries by their fields (the entry ids are times the two writes cannot share).
+    else if (type === 'stream') out[name] = (await core.redis.xrange(key, '-', '+')).map(([, fields]) => fields);
     else out[name] = type;
   }
   return out;
