@@ -2,9 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '@smart-reap/shared';
+import { Registry } from 'prom-client';
+import { createLogger, type Task } from '@smart-reap/shared';
 import { startTestStack, waitFor, type TestStack } from '../../../../test/support/stack.js';
 import { TmuxServer, requireTmux } from '../../../prober/test/support/tmux-server.js';
+import { diagnoserMetrics } from '../../src/diagnoser-metrics.js';
+import { LiveLogReader } from '../../src/live/live-log-reader.js';
+import { LiveWatcher } from '../../src/live/live-watcher.js';
 
 /**
  * The live watcher on the sources other than the stream, with real runners: a process that writes
@@ -79,5 +83,45 @@ describe('live watcher: file and pane sources', () => {
     expect(t.status).toBe('IN_PROGRESS');
     expect(t.context.live_diagnosis).toMatchObject({ crashType: 'network_error' });
     expect(t.context.live_diagnosis!.evidence.some((e) => /ECONNREFUSED.*attempt \d+/.test(e))).toBe(true);
+  });
+
+  it('two replicas at once: one holds the round (the other skips it), one flag, one escalation', async () => {
+    // No diagnoser of its own: the two replicas below are the only watchers.
+    const s = await startTestStack({}, ['reaper', 'prober']);
+    stack = s;
+    const child = s.spawnRunner();
+    const claimed = await s.claimFor(child, {}, 'agent');
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 550));
+      await s.core.logs.append(claimed.id, [NETWORK, 'turn']);
+    }
+    // The watchers' clock stands at the last line: the loop is current however slow the machine.
+    const now = Date.now();
+    const escalations: string[] = [];
+    const loops = diagnoserMetrics(new Registry()).liveLoops;
+    const replica = () =>
+      new LiveWatcher({
+        redis: s.core.redis,
+        keys: s.core.keys,
+        store: s.core.store,
+        events: s.core.events,
+        queues: s.core.queues,
+        reader: new LiveLogReader({ redis: s.core.redis, keys: s.core.keys }),
+        logger: createLogger('test', 'silent'),
+        escalate: async (taskId) => void escalations.push(taskId),
+        loops,
+        settings: { repeats: 3, windowMs: 1000, stopAfterMs: 60_000, policy: {} },
+        scanMs: 1000,
+        dryRun: false,
+        clock: () => now,
+      });
+    const rounds = await Promise.all([replica().scanRound(), replica().scanRound()]);
+    expect(rounds.filter((r) => r === undefined), 'one replica skipped the round').toHaveLength(1);
+    expect(rounds.filter((r) => r === 1)).toHaveLength(1);
+    expect(escalations).toEqual([claimed.id]);
+    expect((await s.task(claimed.id)).context.live_diagnosis).toMatchObject({ crashType: 'network_error', repeats: 3 });
+    // The next round, by either: the flag stands, nothing is said again.
+    expect(await replica().scanRound()).toBe(1);
+    expect(escalations).toHaveLength(1);
   });
 });
