@@ -152,10 +152,12 @@ export type LiveLoopDecision =
  */
 export function decideLiveLoop(task: Task, state: LiveLoopState, s: LiveLoopSettings, now: number): LiveLoopDecision {
   const flagged = task.context.live_diagnosis;
+  // A flag an earlier attempt left says nothing of this one: its `since` must not start this one's stop window.
+  if (flagged && flagged.attempt !== task.attempt) return { action: 'clear', reason: `live loop of attempt ${flagged.attempt} over: attempt ${task.attempt} runs` };
   const loop = isLiveLoop(state, s, now);
   if (!flagged) {
     if (!loop) return { action: 'none' };
-    const diagnosis = liveDiagnosisOf(state, now);
+    const diagnosis = liveDiagnosisOf(state, task.attempt, now);
     return { action: 'flag', diagnosis, reason: liveLoopReason(diagnosis) };
   }
   if (!loop || state.cause !== flagged.crashType) {
@@ -171,7 +173,7 @@ export function decideLiveLoop(task: Task, state: LiveLoopState, s: LiveLoopSett
   return { action: 'none' };
 }
 
-export function liveDiagnosisOf(state: LiveLoopState, now: number): LiveDiagnosis {
+export function liveDiagnosisOf(state: LiveLoopState, attempt: number, now: number): LiveDiagnosis {
   const cause = state.cause!;
   return {
     crashType: cause,
@@ -179,6 +181,7 @@ export function liveDiagnosisOf(state: LiveLoopState, now: number): LiveDiagnosi
     evidence: state.lastEvidence.map((l) => gist(redact(l))),
     since: state.since!,
     repeats: state.repeats,
+    attempt,
     detectedAt: now,
   };
 }

@@ -118,6 +118,8 @@ export const LiveDiagnosisSchema = z.object({
   /** When the loop's first error was written (epoch ms). */
   since: z.number(),
   repeats: z.number().int().positive(),
+  /** The attempt it was seen in. */
+  attempt: z.number().int().positive(),
   detectedAt: z.number(),
 });
 export type LiveDiagnosis = z.infer<typeof LiveDiagnosisSchema>;

@@ -68,7 +68,7 @@ describe('live loop detector', () => {
     const d = decideLiveLoop(task(), s, SETTINGS, 16_000);
     expect(d.action).toBe('flag');
     if (d.action !== 'flag') return;
-    expect(d.diagnosis).toMatchObject({ crashType: 'rate_limited', since: 0, repeats: 32, detectedAt: 16_000 });
+    expect(d.diagnosis).toMatchObject({ crashType: 'rate_limited', since: 0, repeats: 32, attempt: 1, detectedAt: 16_000 });
     expect(d.diagnosis.evidence.length).toBeGreaterThan(0);
     expect(d.diagnosis.evidence.length).toBeLessThanOrEqual(5);
     expect(d.reason).toMatch(/^live loop: /);
@@ -150,6 +150,22 @@ describe('live loop detector', () => {
     expect(decideLiveLoop(flagged, later, stopPolicy, 60_000)).toMatchObject({ action: 'stop', reason: expect.stringMatching(/live loop: auth_error.*LIVE_LOOP_POLICY auth_error=stop/) });
     // A stop policy for another cause stops nothing here.
     expect(decideLiveLoop(flagged, later, { ...SETTINGS, policy: { rate_limited: 'stop' } }, 65_000).action).toBe('none');
+  });
+});
+
+describe('a flag left by an earlier attempt', () => {
+  it('is cleared on the next attempt before anything else, so its since never starts the new stop window', () => {
+    const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ text: AUTH, at: from + i * 1000 }));
+    const s1 = scan(EMPTY_LIVE_LOOP_STATE, lines(0, 20), false, 20_000);
+    const d = decideLiveLoop(task(), s1, SETTINGS, 20_000);
+    if (d.action !== 'flag') throw new Error('expected a flag');
+    const next = { ...flagLiveLoop(task(), d.diagnosis, 20_000), attempt: 2 };
+    // Attempt 2 loops too, from 100 s: with the old flag's since (0) it would be stopped at once.
+    const s2 = scan(EMPTY_LIVE_LOOP_STATE, lines(100_000, 20), false, 120_000);
+    const policy = { ...SETTINGS, policy: { auth_error: 'stop' as const } };
+    expect(decideLiveLoop(next, s2, policy, 120_000)).toMatchObject({ action: 'clear', reason: expect.stringMatching(/attempt 1 over: attempt 2 runs/) });
+    const cleared = clearLiveLoop(next);
+    expect(decideLiveLoop(cleared, s2, policy, 120_000)).toMatchObject({ action: 'flag' });
   });
 });
 

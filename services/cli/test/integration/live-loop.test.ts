@@ -248,4 +248,24 @@ setTimeout(() => process.exit(0)`));
     expect(t.needsAttention ?? null).toBeNull();
     expect(isAlive(programPid('dry401')!)).toBe(true);
   });
+
+  it('LIVE_LOOP_POLICY rate_limited=stop: a retryable cause is stopped, diagnosed rate_limited and retried within its budget (attempt 2 waiting)', async () => {
+    const { run, create, served, events } = await setUp({
+      LIVE_LOOP_SCAN_MS: 1000,
+      LIVE_LOOP_WINDOW_MS: 3000,
+      LIVE_LOOP_POLICY: 'rate_limited=stop,auth_error=escalate',
+      LIVE_LOOP_STOP_AFTER_MS: 5000,
+    });
+    const id = await create('stop429', { maxRetries: 1 });
+    run('stop429', 'stop429', program('stop429', { line: RATE_LIMIT, lifeMs: 60_000 }));
+    await waitFor(async () => (await served(id)).status === 'IN_PROGRESS', CLAIM_MS, 'the claim');
+    const retried = await waitFor(async () => {
+      const t = await served(id);
+      return t.attempt === 2 && t.status === 'ASSIGNED' ? t : undefined;
+    }, 30_000, 'attempt 2 waiting for a runner');
+    expect(retried.context.reap_diagnosis).toMatchObject({ crashType: 'rate_limited', retryable: true, decision: 'reassign', attempt: 1 });
+    const all = await events(id);
+    expect(all.find((e) => e.type === 'stop')?.reason).toMatch(/LIVE_LOOP_POLICY rate_limited=stop/);
+    expect(all.some((e) => e.type === 'reassign')).toBe(true);
+  });
 });
