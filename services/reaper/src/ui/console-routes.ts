@@ -30,8 +30,6 @@ export interface ConsoleOptions {
   canResolve: boolean;
   /** Unset: the console is open, as the API is (it binds 127.0.0.1 only then). */
   apiToken?: string;
-  /** Default Date.now. */
-  clock?: () => number;
 }
 
 /** How long a console sign-in lasts. */
@@ -74,7 +72,6 @@ function formQuery(req: Request): Record<string, unknown> {
  */
 export function consoleRoutes(o: ConsoleOptions): Router {
   const r = Router();
-  const clock = o.clock ?? Date.now;
   const token = o.apiToken;
   const send = (res: Response, status: number, title: string, section: Section, content: SafeHtml) => {
     securityHeaders(res);
@@ -169,7 +166,7 @@ export function consoleRoutes(o: ConsoleOptions): Router {
   r.get(
     '/incidents',
     page('incidents', async (_req, res) => {
-      const now = clock();
+      const now = Date.now();
       const from = now - CHART_HOURS * 3_600_000;
       const [incidents, counts] = await Promise.all([o.incidents?.list({ limit: 200 }) ?? [], o.tasks.store.crashCounts(CRASH_TYPES, from, now, CHART_HOURS)]);
       const ordered = [...incidents].sort((a, b) => Number(a.resolvedAt !== undefined) - Number(b.resolvedAt !== undefined) || b.openedAt - a.openedAt);
