@@ -10,7 +10,7 @@ import {
   type KindStatsStore,
   type TaskService,
 } from '@smart-reap/shared';
-import { authOf, sameOrigin, SESSION_COOKIE, sessionValue, tokenEquals } from '../api/bearer-auth.js';
+import { authVerdict, SESSION_COOKIE, sessionValue, tokenEquals } from '../api/bearer-auth.js';
 import { zodIssues } from '../api/http-errors.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { html, type SafeHtml } from './html.js';
@@ -122,17 +122,13 @@ export function consoleRoutes(o: ConsoleOptions): Router {
     res.redirect(303, next);
   });
 
-  // Everything below needs the token (as the API does) when one is configured.
+  // Everything below follows the API's rule (authVerdict); a browser without a session gets the sign-in form.
   r.use((req, res, next) => {
-    if (!token) return next();
-    const how = authOf(req, token);
-    if (how === 'bearer') return next();
-    if (how === 'cookie') {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-        send(res, 403, 'Refused', 'login', html`<h1>Refused</h1><p>A cross-site request with the console's cookie is refused.</p>`);
-        return;
-      }
-      return next();
+    const verdict = authVerdict(req, token);
+    if (verdict === 'allowed') return next();
+    if (verdict === 'cross_site') {
+      send(res, 403, 'Refused', 'login', html`<h1>Refused</h1><p>A cross-site request that would change something is refused.</p>`);
+      return;
     }
     send(res, 401, 'Sign in', 'login', loginPage(safeNext(req.originalUrl)));
   });
