@@ -204,7 +204,6 @@ export class TaskStore {
     return { tasks, nextCursor: at };
   }
 
-  /** Every kind that has ever had claimable work: where a claim that names no kinds looks. */
   /**
    * Diagnosed tasks per crash type in each of `buckets` equal spans of [from, to), by creation
    * time (the crash indexes' score): one ZCOUNT per type and span, whatever the number of tasks.
@@ -222,6 +221,7 @@ export class TaskStore {
     return Object.fromEntries(crashTypes.map((type, i) => [type, counts.slice(i * buckets, (i + 1) * buckets)]));
   }
 
+  /** Every kind that has ever had claimable work: where a claim that names no kinds looks. */
   async claimableKinds(): Promise<string[]> {
     return this.redis.smembers(this.keys.kinds());
   }
