@@ -30,7 +30,7 @@ function cookie(req: Request, name: string): string | undefined {
 }
 
 /** How a request proved it may act: the bearer header (scripts), the session cookie (the console's browser), or not at all. */
-export function authOf(req: Request, token: string): 'bearer' | 'cookie' | undefined {
+function authOf(req: Request, token: string): 'bearer' | 'cookie' | undefined {
   const header = req.headers.authorization ?? '';
   if (header.startsWith('Bearer ') && tokenEquals(header.slice(7), token)) return 'bearer';
   const session = cookie(req, SESSION_COOKIE);
@@ -43,7 +43,7 @@ export function authOf(req: Request, token: string): 'bearer' | 'cookie' | undef
  * other sites make too, so a state-changing one counts only when the browser says it is
  * same-origin: Sec-Fetch-Site (every current browser), else Origin naming this host. Neither → no.
  */
-export function sameOrigin(req: Request): boolean {
+function sameOrigin(req: Request): boolean {
   const site = req.get('sec-fetch-site');
   if (site !== undefined) return site === 'same-origin';
   const origin = req.get('origin');
@@ -55,30 +55,32 @@ export function sameOrigin(req: Request): boolean {
   }
 }
 
+export type AuthVerdict = 'allowed' | 'cross_site' | 'unauthenticated';
+
 /**
- * With a token configured, every request needs `Authorization: Bearer <token>`, or the console's
- * session cookie; a state-changing request on the cookie alone must also come from our own origin
- * (CSRF). Without a token the API is open (it binds 127.0.0.1 only then), but a browser's
- * cross-site state-changing request is still refused: another tab's page must not cancel tasks.
+ * The one rule for the API and the console. With a token configured, a request needs
+ * `Authorization: Bearer <token>`, or the console's session cookie; a state-changing request on
+ * the cookie alone must also come from our own origin (CSRF). Without a token everything is open
+ * (the API binds 127.0.0.1 only then), but a browser's cross-site state-changing request is still
+ * refused: another tab's page must not cancel tasks.
  */
+export function authVerdict(req: Request, token: string | undefined): AuthVerdict {
+  const unsafe = !SAFE_METHODS.has(req.method);
+  if (!token) return unsafe && req.get('sec-fetch-site') === 'cross-site' ? 'cross_site' : 'allowed';
+  const how = authOf(req, token);
+  if (how === 'bearer') return 'allowed';
+  if (how === 'cookie') return unsafe && !sameOrigin(req) ? 'cross_site' : 'allowed';
+  return 'unauthenticated';
+}
+
+/** The API's guard: authVerdict, answered in JSON (403 cross-site, 401 with `WWW-Authenticate: Bearer`). */
 export function bearerAuth(token: string | undefined): RequestHandler {
   return (req, res, next) => {
-    const unsafe = !SAFE_METHODS.has(req.method);
-    if (!token) {
-      if (unsafe && req.get('sec-fetch-site') === 'cross-site') {
-        res.status(403).json({ error: 'cross-site request refused' });
-        return;
-      }
-      return next();
-    }
-    const how = authOf(req, token);
-    if (how === 'bearer') return next();
-    if (how === 'cookie') {
-      if (unsafe && !sameOrigin(req)) {
-        res.status(403).json({ error: 'cross-site request refused: a session cookie acts only from the console' });
-        return;
-      }
-      return next();
+    const verdict = authVerdict(req, token);
+    if (verdict === 'allowed') return next();
+    if (verdict === 'cross_site') {
+      res.status(403).json({ error: 'cross-site request refused: a browser may change state only from the console itself' });
+      return;
     }
     res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or wrong bearer token' });
   };

@@ -114,6 +114,7 @@ button.primary { border-color: var(--accent); background: var(--accent); color: 
 .login form { display: flex; flex-direction: column; align-items: stretch; }
 .login input { padding: .45rem; }
 .chart { background: #fff; border: 1px solid var(--line); padding: .6rem; }
+.chart > svg { max-width: 100%; height: auto; display: block; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; margin-top: .4rem; font-size: 12px; }
 .legend svg { vertical-align: -1px; }
 `;

@@ -10,7 +10,7 @@ import {
   type KindStatsStore,
   type TaskService,
 } from '@smart-reap/shared';
-import { authOf, sameOrigin, SESSION_COOKIE, sessionValue, tokenEquals } from '../api/bearer-auth.js';
+import { authVerdict, SESSION_COOKIE, sessionValue, tokenEquals } from '../api/bearer-auth.js';
 import { zodIssues } from '../api/http-errors.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { html, type SafeHtml } from './html.js';
@@ -30,8 +30,6 @@ export interface ConsoleOptions {
   canResolve: boolean;
   /** Unset: the console is open, as the API is (it binds 127.0.0.1 only then). */
   apiToken?: string;
-  /** Default Date.now. */
-  clock?: () => number;
 }
 
 /** How long a console sign-in lasts. */
@@ -74,7 +72,6 @@ function formQuery(req: Request): Record<string, unknown> {
  */
 export function consoleRoutes(o: ConsoleOptions): Router {
   const r = Router();
-  const clock = o.clock ?? Date.now;
   const token = o.apiToken;
   const send = (res: Response, status: number, title: string, section: Section, content: SafeHtml) => {
     securityHeaders(res);
@@ -125,17 +122,13 @@ export function consoleRoutes(o: ConsoleOptions): Router {
     res.redirect(303, next);
   });
 
-  // Everything below needs the token (as the API does) when one is configured.
+  // Everything below follows the API's rule (authVerdict); a browser without a session gets the sign-in form.
   r.use((req, res, next) => {
-    if (!token) return next();
-    const how = authOf(req, token);
-    if (how === 'bearer') return next();
-    if (how === 'cookie') {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-        send(res, 403, 'Refused', 'login', html`<h1>Refused</h1><p>A cross-site request with the console's cookie is refused.</p>`);
-        return;
-      }
-      return next();
+    const verdict = authVerdict(req, token);
+    if (verdict === 'allowed') return next();
+    if (verdict === 'cross_site') {
+      send(res, 403, 'Refused', 'login', html`<h1>Refused</h1><p>A cross-site request that would change something is refused.</p>`);
+      return;
     }
     send(res, 401, 'Sign in', 'login', loginPage(safeNext(req.originalUrl)));
   });
@@ -169,7 +162,7 @@ export function consoleRoutes(o: ConsoleOptions): Router {
   r.get(
     '/incidents',
     page('incidents', async (_req, res) => {
-      const now = clock();
+      const now = Date.now();
       const from = now - CHART_HOURS * 3_600_000;
       const [incidents, counts] = await Promise.all([o.incidents?.list({ limit: 200 }) ?? [], o.tasks.store.crashCounts(CRASH_TYPES, from, now, CHART_HOURS)]);
       const ordered = [...incidents].sort((a, b) => Number(a.resolvedAt !== undefined) - Number(b.resolvedAt !== undefined) || b.openedAt - a.openedAt);

@@ -36,7 +36,7 @@ export function deathsChart(series: DeathsSeries): SafeHtml {
   const seen = types.filter((t) => series.counts[t]!.some((n) => n > 0));
   const total = totals.reduce((a, b) => a + b, 0);
   return html`<div class="chart" id="deaths-chart">
-<svg role="img" aria-label="deaths by cause over the last ${hours} hours" viewBox="0 0 ${width} ${height}" width="100%" height="${height}">
+<svg role="img" aria-label="deaths by cause over the last ${hours} hours" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">
   <line x1="${left}" y1="${height - bottom}" x2="${width}" y2="${height - bottom}" stroke="#98a2b3"/>
   <text x="${left - 6}" y="14" text-anchor="end" font-size="11" fill="#667085">${max}</text>
   <text x="${left - 6}" y="${height - bottom}" text-anchor="end" font-size="11" fill="#667085">0</text>

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { CrashTypeSchema, type Task } from '@smart-reap/shared';
+import type { Task } from '@smart-reap/shared';
 
-/** DESIGN §12's `context.live_diagnosis`, read defensively: the console shows it only when it has this shape. */
+/**
+ * DESIGN §12's `context.live_diagnosis`, read defensively: the console shows it only when it has
+ * this shape. Its cause is shown as written (escaped), even one outside the crash taxonomy.
+ */
 const LiveDiagnosisSchema = z.object({
-  crashType: CrashTypeSchema,
+  crashType: z.string().min(1).max(100),
   summary: z.string(),
   evidence: z.array(z.string()).default([]),
   since: z.union([z.number(), z.string()]).optional(),

@@ -20,7 +20,7 @@ describe('the console pages, rendered from a task', () => {
     expect(page).toContain('HTTP 429 &lt;again&gt;');
     expect(page).toContain('7 repeats');
     expect(taskPage(task(), []).value).not.toContain('id="live-diagnosis"');
-    expect(taskPage(task({ context: { live_diagnosis: { crashType: 'gremlins' } as never } }), []).value).not.toContain('id="live-diagnosis"');
+    expect(taskPage(task({ context: { live_diagnosis: { crashType: 'rate_limited' } as never } }), []).value).not.toContain('id="live-diagnosis"');
   });
 
   it('links the task it resumes and its continuation', () => {
