@@ -166,9 +166,7 @@ export const JOBS: { [N in JobName]: JobSpec<N> } = {
   assigned: {
     queue: () => QUEUE.assigned,
     jobId: (d) => assignedJobId(d.taskId, d.attempt),
-    // Prioritized (one priority: still first in, first out) so that the claim's removal of the
-    // pointer is a ZREM: BullMQ removes a job from its wait list by LREM, O(waiting jobs).
-    options: ({ delay }) => ({ delay, priority: 1 }),
+    options: ({ delay }) => ({ delay }),
   },
   probe: {
     queue: (d) => probeQueueFor(d.targets[0]!),

@@ -29,10 +29,14 @@ export function foldClaim(task: Task, record: ClaimRecord): Task {
   return { ...d.write, updatedAt: record.now };
 }
 
-/** The record's head as claim.lua takes it: the script closes it with the window it chose. */
+/**
+ * The record's head as claim.lua takes it: the script closes it with the window it chose. The
+ * claim is checked here, as every read will: a record no read could parse would leave the task
+ * unreadable, and so unwritable.
+ */
 export function claimRecordHead(claim: ClaimBody, now: number, leaseHash: string): string {
   const { kinds: _asked, ...recorded } = claim;
-  return JSON.stringify({ claim: recorded, now, leaseHash }).slice(0, -1);
+  return JSON.stringify({ claim: ClaimBodySchema.parse(recorded), now, leaseHash }).slice(0, -1);
 }
 
 const TOKEN = { id: '@@id@@', kind: '@@kind@@', dedup: '@@dedup@@' } as const;

@@ -125,7 +125,7 @@ export class TaskService {
     if (!claimed) return undefined;
     // A second call, and not a critical one: a pointer job left behind names an attempt that is
     // no longer ASSIGNED, so a BullMQ-native runner's claimById takes nothing and the job ends.
-    await this.queues.queue(QUEUE.assigned).remove(assignedJobId(claimed.id, claimed.attempt)).catch(() => 0);
+    await this.queues.removePointer(QUEUE.assigned, assignedJobId(claimed.id, claimed.attempt)).catch(() => undefined);
     return { ...claimed, lease };
   }
 

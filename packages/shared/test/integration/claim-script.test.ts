@@ -142,3 +142,20 @@ describe('claim.lua: the same claim as decideClaim + indexOpsFor', () => {
     });
   }
 });
+
+describe('claim.lua: what it records stays readable', () => {
+  let core: TestCore | undefined;
+  afterEach(async () => {
+    await core?.dispose();
+  });
+
+  it('refuses, before anything is written, a claim its record could not be read back from', async () => {
+    core = await createTestCore();
+    const { task } = await core.tasks.create({ kind: 'strict' });
+    // Past the type: a caller in plain JS, or a hook that adds a field the claim schema does not know.
+    const odd = { runnerId: 'r', runtime: { type: 'heartbeat', ref: '' }, extra: 1 } as unknown as ClaimBody;
+    await expect(core.tasks.claim(odd)).rejects.toThrow(/extra/);
+    expect(await core.store.get(task.id)).toMatchObject({ status: 'ASSIGNED' });
+    expect(await core.redis.hget(core.keys.task(task.id), 'claim')).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideClaim, type ClaimBody, type CrashType, type Diagnosis, type ListCursor, type ListPageQuery } from '@smart-reap/shared';
+import { assignedJobId, decideClaim, QUEUE, type ClaimBody, type CrashType, type Diagnosis, type ListCursor, type ListPageQuery } from '@smart-reap/shared';
 import { createTestCore } from '../../../../test/support/test-core.js';
 
 type TestCore = Awaited<ReturnType<typeof createTestCore>>;
@@ -75,6 +75,8 @@ describe('the task store: indexes and counters read and written only through its
       expect(healed?.id).toBe(held);
       expect(healed?.healHint?.reason).toBe('backoff');
       expect(await timed.store.get(held)).toMatchObject({ status: 'IN_PROGRESS', runner: { runnerId: 'late', claimedAt: now } });
+      // Its pointer job waited delayed until the notBefore: removed all the same.
+      expect(await timed.queues.queue(QUEUE.assigned).getJob(assignedJobId(held, 1))).toBeUndefined();
     } finally {
       await timed.dispose();
     }

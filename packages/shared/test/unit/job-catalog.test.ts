@@ -93,7 +93,7 @@ describe('job ids and options', () => {
   });
 
   it('carries each job its options', () => {
-    expect(planJob('assigned', { taskId: 't1', attempt: 1 }, { delay: 250 }).opts).toEqual({ jobId: 't1-a1', delay: 250, priority: 1 });
+    expect(planJob('assigned', { taskId: 't1', attempt: 1 }, { delay: 250 }).opts).toEqual({ jobId: 't1-a1', delay: 250 });
     expect(planJob('reassign', { taskId: 't1', attempt: 1 }, { delay: 900 }).opts).toEqual({
       jobId: 'reassign-t1-a1',
       delay: 900,

@@ -1,4 +1,4 @@
-import { hashLease } from '@smart-reap/shared';
+import { assignedJobId, hashLease, QUEUE } from '@smart-reap/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApi } from './api-server.js';
 
@@ -34,5 +34,19 @@ describe('claim races over HTTP', () => {
       expect(beat.status).toBe(200);
     }
     expect(await api.core.redis.zcard(api.core.keys.status('IN_PROGRESS'))).toBe(20);
+    // Each claim took its task's pointer job off the assigned queue, whole.
+    const assigned = api.core.queues.queue(QUEUE.assigned);
+    expect(await assigned.getJobCounts('wait', 'delayed', 'prioritized', 'active')).toEqual({ wait: 0, delayed: 0, prioritized: 0, active: 0 });
+    for (const id of ids) expect(await api.core.redis.exists(assigned.toKey(assignedJobId(id, 1)))).toBe(0);
+  });
+
+  it("a claim of a task among waiting ones removes that task's pointer job and no other", async () => {
+    api = await startTestApi();
+    const ids: string[] = [];
+    for (const kind of ['a', 'b', 'a', 'b']) ids.push((await api.call('POST', '/tasks', { kind })).json.id);
+    const claim = await api.call('POST', '/tasks/claim', { runnerId: 'r', kinds: ['b'], runtime: { type: 'heartbeat', ref: '' } });
+    expect(claim.json.id).toBe(ids[1]);
+    const waiting = await api.core.queues.queue(QUEUE.assigned).getJobs(['wait']);
+    expect(waiting.map((j) => j.data.taskId).sort()).toEqual([ids[0], ids[2], ids[3]].sort());
   });
 });
