@@ -204,6 +204,23 @@ export class TaskStore {
     return { tasks, nextCursor: at };
   }
 
+  /**
+   * Diagnosed tasks per crash type in each of `buckets` equal spans of [from, to), by creation
+   * time (the crash indexes' score): one ZCOUNT per type and span, whatever the number of tasks.
+   */
+  async crashCounts(crashTypes: readonly CrashType[], from: number, to: number, buckets: number): Promise<Record<string, number[]>> {
+    const span = (to - from) / buckets;
+    const pipeline = this.redis.pipeline();
+    for (const type of crashTypes) {
+      for (let b = 0; b < buckets; b++) pipeline.zcount(this.keys.crashType(type), from + b * span, `(${from + (b + 1) * span}`);
+    }
+    const counts = ((await pipeline.exec()) ?? []).map(([err, n]) => {
+      if (err) throw err;
+      return Number(n);
+    });
+    return Object.fromEntries(crashTypes.map((type, i) => [type, counts.slice(i * buckets, (i + 1) * buckets)]));
+  }
+
   /** Every kind that has ever had claimable work: where a claim that names no kinds looks. */
   async claimableKinds(): Promise<string[]> {
     return this.redis.smembers(this.keys.kinds());

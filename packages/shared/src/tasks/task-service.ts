@@ -8,7 +8,7 @@ import { QUEUE, assignedJobId, diagnoseJob } from '../queues/catalog.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import type { ClaimBody, CompleteBody, CreateTaskBody, FailBody, HeartbeatBody, ListTasksQuery, LogBody, LogPage, LogQuery } from '../schemas/api.js';
 import { encodeListCursor } from '../schemas/list-cursor.js';
-import type { Task, TaskStatus } from '../schemas/task.js';
+import type { Task } from '../schemas/task.js';
 import type { LogStore } from '../store/log-store.js';
 import type { TaskStore } from '../store/task-store.js';
 

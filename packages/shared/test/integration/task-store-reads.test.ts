@@ -90,6 +90,8 @@ describe('the task store: indexes and counters read and written only through its
       return pages;
     };
     expect(await walk({ limit: 3 })).toEqual([byNewest(ids).slice(0, 3), byNewest(ids).slice(3, 6), byNewest(ids).slice(6)]);
+    // One a page: past the first two of the five equal times, a whole batch is already seen.
+    expect((await walk({ limit: 1 })).flat()).toEqual(byNewest(ids));
     // A full last page: the next page is known not to exist, no cursor leads to an empty one.
     expect(await walk({ limit: 4 })).toEqual([byNewest(ids).slice(0, 4), byNewest(ids).slice(4)]);
     expect((await walk({ limit: 2, status: 'CANCELLED' })).flat()).toEqual(byNewest([ids[2]!, ids[3]!]));

@@ -12,6 +12,7 @@ import { buildOpenApi, renderApiReference, type OpenApiDocument } from './openap
 import { operatorRoutes } from './operator-routes.js';
 import { RouteTable } from './route-table.js';
 import { taskRoutes } from './task-routes.js';
+import { consoleRoutes } from '../ui/console-routes.js';
 
 export interface AppOptions {
   tasks?: TaskService;
@@ -42,6 +43,12 @@ export function createApp(options: AppOptions): Express {
   const table = new RouteTable();
   table.describe(ROUTES.healthz).describe(ROUTES.readyz).describe(ROUTES.metrics);
   app.use(opsRoutes(options.readiness));
+  // The console checks the token itself (a browser gets the sign-in page, not a bare 401).
+  if (options.tasks) {
+    const { tasks, events, incidents, kindStats, apiToken } = options;
+    table.describe(ROUTES.console);
+    app.use(ROUTES.console.path, consoleRoutes({ tasks, events, incidents, kindStats, apiToken, canResolve: options.resolveIncident !== undefined }));
+  }
   app.use(bearerAuth(options.apiToken));
   app.use(metricsRoute(options.registry));
   app.use(express.json({ limit: '2mb' }));
