@@ -137,6 +137,15 @@ export const ROUTES = {
     summary: 'what is learned about a kind',
     responses: { 200: { description: 'the learned figures', schema: z.looseObject({ kind: z.string(), defaultMaxAgeMinutes: z.number() }) } },
   },
+  console: {
+    method: 'get',
+    path: '/ui',
+    summary: 'the web console for people (HTML pages under /ui; the token as a header, or the session cookie its sign-in page sets)',
+    responses: {
+      200: { description: 'the console (HTML)', contentType: 'text/html' },
+      401: { description: 'no token nor session cookie: the sign-in form (HTML)', contentType: 'text/html' },
+    },
+  },
   openapi: { method: 'get', path: '/openapi.json', summary: 'this API as an OpenAPI 3.1 document', responses: { 200: { description: 'the document', schema: z.looseObject({ openapi: z.string() }) } } },
   docs: { method: 'get', path: '/docs', summary: 'the API reference page, rendered from /openapi.json', responses: { 200: { description: 'an HTML page', contentType: 'text/html' } } },
   board: { method: 'get', path: '/admin/queues', summary: 'Bull Board, the queue dashboard', responses: { 200: { description: 'the dashboard (HTML)', contentType: 'text/html' } }, refusals: [405] },

@@ -48,7 +48,8 @@ export function createApp(options: AppOptions): Express {
   // The console checks the token itself (a browser gets the sign-in page, not a bare 401).
   if (options.tasks) {
     const { tasks, events, incidents, kindStats, apiToken } = options;
-    app.use('/ui', consoleRoutes({ tasks, events, incidents, kindStats, apiToken, canResolve: options.resolveIncident !== undefined }));
+    table.describe(ROUTES.console);
+    app.use(ROUTES.console.path, consoleRoutes({ tasks, events, incidents, kindStats, apiToken, canResolve: options.resolveIncident !== undefined }));
   }
   app.use(bearerAuth(options.apiToken));
   app.use(metricsRoute(options.registry));

@@ -86,7 +86,8 @@ function operation(spec: RouteSpec, params: string[]): Operation {
     };
   }
   const refusals = [...(spec.body || spec.query ? [400] : []), ...(spec.public ? [] : [401]), ...(spec.refusals ?? [])];
-  for (const status of refusals) {
+  // A route that answers a refusal in its own form (the console's sign-in page) documents it itself.
+  for (const status of refusals.filter((st) => !(st in spec.responses))) {
     const refusal = REFUSALS[status]!;
     responses[String(status)] = { description: refusal.description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${refusal.schema}` } } } };
   }

@@ -90,7 +90,8 @@ describe('GET /openapi.json: the document of the routes the app serves', () => {
     for (const { route, op } of operations()) {
       const open = route === 'GET /healthz' || route === 'GET /readyz';
       expect(op.security, route).toEqual(open ? [] : undefined);
-      if (!open) expect(op.responses['401']?.content['application/json'].schema, route).toEqual({ $ref: '#/components/schemas/Error' });
+      // The console answers 401 with its sign-in page, and says so.
+      if (!open && route !== 'GET /ui') expect(op.responses['401']?.content['application/json'].schema, route).toEqual({ $ref: '#/components/schemas/Error' });
       if (op.requestBody || op.parameters?.some((p: Json) => p.in === 'query')) expect(op.responses['400']?.content['application/json'].schema, route).toEqual({ $ref: '#/components/schemas/BadRequest' });
     }
     const heartbeat = doc.paths['/tasks/{id}/heartbeat'].post;
@@ -194,6 +195,9 @@ describe('GET /openapi.json: the document of the routes the app serves', () => {
     expect((await call('GET', '/openapi.json', undefined, { authorization: '' })).status).toBe(401);
     expect((await call('GET', '/docs', undefined, { authorization: '' })).status).toBe(401);
     expect((await call('GET', '/healthz', undefined, { authorization: '' })).status).toBe(200);
+    const ui = await call('GET', '/ui', undefined, { authorization: '' });
+    expect(ui.status).toBe(401);
+    expect(Object.keys(doc.paths['/ui'].get.responses['401'].content)).toEqual([ui.type.split(';')[0]]);
   });
 
   it('GET /docs renders every operation of the document as HTML, with no script and nothing from elsewhere', async () => {
