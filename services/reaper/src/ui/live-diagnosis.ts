@@ -1,19 +1,10 @@
-import { z } from 'zod';
-import type { Task } from '@smart-reap/shared';
+import { LiveDiagnosisSchema, type LiveDiagnosis, type Task } from '@smart-reap/shared';
 
 /**
- * DESIGN §12's `context.live_diagnosis`, read defensively: the console shows it only when it has
- * this shape. Its cause is shown as written (escaped), even one outside the crash taxonomy.
+ * DESIGN §12's `context.live_diagnosis`, read defensively with the schema the live watcher writes
+ * it by: a task stored before the field existed, or written by hand, shows no live diagnosis
+ * rather than a broken page.
  */
-const LiveDiagnosisSchema = z.object({
-  crashType: z.string().min(1).max(100),
-  summary: z.string(),
-  evidence: z.array(z.string()).default([]),
-  since: z.union([z.number(), z.string()]).optional(),
-  repeats: z.number().optional(),
-});
-export type LiveDiagnosis = z.infer<typeof LiveDiagnosisSchema>;
-
 export function liveDiagnosisOf(task: Task): LiveDiagnosis | undefined {
   const parsed = LiveDiagnosisSchema.safeParse(task.context.live_diagnosis);
   return parsed.success ? parsed.data : undefined;

@@ -14,7 +14,7 @@ describe('the console pages, rendered from a task', () => {
   });
 
   it('shows the live diagnosis when the runner is looping, escaped, and nothing when the field is absent or malformed', () => {
-    const looping = task({ context: { live_diagnosis: { crashType: 'rate_limited', summary: 'HTTP 429 <again>', evidence: ['429 Too Many Requests'], since: at(3), repeats: 7, detectedAt: at(3) } } });
+    const looping = task({ context: { live_diagnosis: { crashType: 'rate_limited', summary: 'HTTP 429 <again>', evidence: ['429 Too Many Requests'], since: at(3), repeats: 7, detectedAt: at(3), attempt: 1 } } });
     const page = taskPage(looping, []).value;
     expect(page).toContain('id="live-diagnosis"');
     expect(page).toContain('HTTP 429 &lt;again&gt;');
