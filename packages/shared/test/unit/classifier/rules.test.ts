@@ -262,6 +262,15 @@ describe('classify: older and tool-specific formats', () => {
     ['an old kernel OOM kill', 'kernel: Out of memory: Kill process 1736467 (python) score 70 or sacrifice child', 'oom'],
     ['PyCharm reporting a SIGKILL', 'Process finished with exit code 137 (interrupted by signal 9:SIGKILL)', 'killed'],
     ['httpx raising for a 429', "httpx.HTTPStatusError: Client error '429 Too Many Requests' for url 'https://api.anthropic.com/v1/messages'", 'rate_limited'],
+    ['yarn naming the signal in quotes', 'error Command failed with signal "SIGTERM".\ninfo Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.', 'killed'],
+    ['pnpm naming the signal in quotes', ' ELIFECYCLE  Command failed with signal "SIGSEGV".', 'segfault'],
+    ['the BEAM failing a sized allocation', 'eheap_alloc: Cannot allocate 1220816 bytes of memory (of type "heap").\n\nCrash dump is being written to: erl_crash.dump...done', 'oom'],
+    ["gunicorn's guess after its own timeout kill", '[1] [CRITICAL] WORKER TIMEOUT (pid:42)\n[1] [ERROR] Worker (pid:42) was sent SIGKILL! Perhaps out of memory?', 'timeout'],
+    ['a deadline told as its length, in an exception', 'Error: socket timeout after 500 ms\n    at ClientRequest.<anonymous> ([eval]:1:89)', 'timeout'],
+    ["a handler's own words for its alarm", 'waiting for upstream\nalarm: no reply from upstream within 1s', 'timeout'],
+    ["curl's low-speed abort relayed by git", "fatal: unable to access 'http://h/agent.git/': Operation too slow. Less than 1000 bytes/sec transferred the last 1 seconds", 'timeout'],
+    ['make reporting its recipe killed', 'worker: started\nmake: *** [Makefile:2: run] Killed', 'killed'],
+    ["Popen's negative returncode", 'converter exited with returncode -11', 'segfault'],
     ['a pretty-printed quota error', 'litellm.exceptions.RateLimitError: VertexAIException - {\n  "error": {\n    "code": 429,\n    "status": "RESOURCE_EXHAUSTED"\n  }\n}', 'rate_limited'],
   ])('%s', (_name, tail, crashType) => {
     expect(classify({ tail }).crashType).toBe(crashType);

@@ -88,11 +88,24 @@ export const timeoutRules: Rule[] = [
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
+    // A deadline told as its length: `socket timeout after 500 ms`, a handler's `no reply from
+    // upstream within 1s` (perl's ALRM idiom), gunicorn's master killing a worker past --timeout.
+    // It outweighs the exception that carried it (a `new Error('… timeout after 500 ms')`).
+    id: 'deadline-length',
+    crashType: 'timeout',
+    weight: 0.93,
+    pattern:
+      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b/i,
+    summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
+  },
+  {
+    // curl's `Operation too slow` is its low-speed abort, reported as CURLE_OPERATION_TIMEDOUT
+    // (exit 28) and relayed verbatim by git: a transfer's deadline, not a failed connection.
     id: 'timeout-error',
     crashType: 'timeout',
     weight: 0.88,
     pattern:
-      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bTimeout::Error\b|\bexecution expired\b|\bNet::(?:Read|Write)Timeout\b|\bnetwork timeout at:|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
+      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Operation too slow\b|Request timed out|read operation timed out|\bTimeout::Error\b|\bexecution expired\b|\bNet::(?:Read|Write)Timeout\b|\bnetwork timeout at:|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
     summary: (m) => `Timed out: ${excerpt(m, 120)}`,
   },
   {
