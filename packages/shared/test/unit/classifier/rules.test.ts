@@ -271,6 +271,12 @@ describe('classify: older and tool-specific formats', () => {
     ["curl's low-speed abort relayed by git", "fatal: unable to access 'http://h/agent.git/': Operation too slow. Less than 1000 bytes/sec transferred the last 1 seconds", 'timeout'],
     ['make reporting its recipe killed', 'worker: started\nmake: *** [Makefile:2: run] Killed', 'killed'],
     ["Popen's negative returncode", 'converter exited with returncode -11', 'segfault'],
+    ['a container killed for exceeding its memory limits', 'Reason: Container killed by YARN for exceeding physical memory limits. 5.5 GB of 5.5 GB physical memory used.', 'oom'],
+    ["reqwest's transport failure", 'ERROR: stream disconnected before completion: error sending request for url (https://api.openai.com/v1/responses)', 'network_error'],
+    ["a deadline that ends in the step's kill", 'Timeout has been exceeded\nCancelling nested steps due to timeout\nSending interrupt signal to process\nTerminated\nscript returned exit code 143', 'timeout'],
+    ["tokio's Elapsed after a program's own fetch step", 'ERROR indexer: shard fetch failed\nError: deadline has elapsed', 'timeout'],
+    ['a read timeout in errno words', 'HTTP request sent, awaiting response... Read error (Connection timed out) in headers.\nGiving up.', 'timeout'],
+    ["node exec's own timeout kill", "Error: Command failed: sleep 5\n    at genericNodeError (node:internal/errors:983:15) {\n  code: null,\n  killed: true,\n  signal: 'SIGTERM',\n  cmd: 'sleep 5'\n}", 'timeout'],
     ['a pretty-printed quota error', 'litellm.exceptions.RateLimitError: VertexAIException - {\n  "error": {\n    "code": 429,\n    "status": "RESOURCE_EXHAUSTED"\n  }\n}', 'rate_limited'],
   ])('%s', (_name, tail, crashType) => {
     expect(classify({ tail }).crashType).toBe(crashType);

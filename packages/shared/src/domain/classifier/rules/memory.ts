@@ -120,7 +120,7 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.9,
     pattern:
-      /The node was low on resource: memory|exceeded (?:its |the )?memory limit|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
+      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
     summary: (m) => `The process went over its memory limit (${gist(m[0], 80)})`,
   },
   {
