@@ -6,7 +6,7 @@ import { CRASH_TYPES, tailText, type CrashType } from '@smart-reap/shared';
 const FIXTURES_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 /** The training set: what the rules were written and tuned on. */
 export const FIXTURES_DIR = join(FIXTURES_ROOT, 'crash-tails');
-/** The blind split of the new real tails (issue #14): never tuned on, only measured. */
+/** The still-blind batch of new tails (issue #14): measured, not tuned on until it moves to training. */
 export const BLIND_FIXTURES_DIR = join(FIXTURES_ROOT, 'crash-tails-blind');
 
 export interface Fixture {

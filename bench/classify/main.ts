@@ -2,8 +2,9 @@
  * `pnpm -s bench classify [DIR]`: the classifier over every crash-tail fixture, laid out as
  * fixtures/crash-tails is (`<crashType>/<name>.log` + `<name>.json`). Two sets, reported apart:
  * - training: fixtures/crash-tails, the tails the rules were written and tuned on;
- * - blind: fixtures/crash-tails-blind, new real tails (issue #14) that nobody tunes on: the honest
- *   figure for tails the classifier has never seen.
+ * - blind: fixtures/crash-tails-blind, the batch of new tails (issue #14) not yet tuned on: the
+ *   honest figure for tails the classifier has never seen. A batch is measured once, then moves to
+ *   training (bench/classify/HISTORY.md keeps each batch's figure).
  * For each: precision, recall (the per-label accuracy) and support per crash type, the overall
  * accuracy and every misclassified fixture. Exits 1 when a type of the training set falls below 90 %
  * precision or recall; the blind set (a handful per type) is a measurement, not a gate.

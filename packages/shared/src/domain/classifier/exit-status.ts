@@ -117,6 +117,11 @@ const EXIT_TEXT =
 // Python supervisors print the child's returncode, negative for a signal: honcho's `web.1 stopped (rc=-9)`.
 const RETURN_CODE = /\b(?:stopped|exited|died|finished) \(rc=(-?\d+)\)/;
 
+// A negative return code in a runtime's own words is a death by signal N: Python's Popen
+// `returncode -11`, `exit status -9`, `code=-9`, `rc=-6`. -1 is left out: it is the generic failure
+// value of many APIs (`exit=-1`, `exitCode=-1`), not SIGHUP.
+const NEGATIVE_CODE = /\b(?:returncode|return code|retcode|rc|exit ?code|exit status|code|status)\s*[=:]?\s*(-(?:[2-9]|[12]\d|3[01]))(?![\d.])/i;
+
 // strsignal(3)'s names of the signals, as tini, bash and other supervisors print them.
 const STRSIGNAL: Record<string, string> = {
   hangup: 'SIGHUP',
@@ -144,8 +149,18 @@ const SIGNAL_DEATH = new RegExp(
   'i',
 );
 
+// A tool reporting its child's death by the strsignal name after its own prefix: make's
+// `make: *** [Makefile:2: run] Killed`, bash's `job.sh: line 2:  8530 Alarm clock   perl …`. The
+// prefix is what says a child died: the bare words are log prose ("Killed 3 zombies").
+const PREFIXED_STRSIGNAL = new RegExp(
+  String.raw`(?:\*\*\* \[[^\]]*\]|\bline \d+:\s+\d+)\s+(${Object.keys(STRSIGNAL).join('|')})(?:\s|$)`,
+  'i',
+);
+
 /** The signal a line says a process died of, by number or strsignal name; undefined if it says none. */
 function signalInText(line: string): string | undefined {
+  const prefixed = PREFIXED_STRSIGNAL.exec(line);
+  if (prefixed) return STRSIGNAL[prefixed[1]!.toLowerCase()];
   const m = SIGNAL_DEATH.exec(line);
   if (!m) return undefined;
   const told = m[1]!.toLowerCase();
@@ -154,7 +169,7 @@ function signalInText(line: string): string | undefined {
 
 /** An exit status or death signal printed in the log by a wrapper, read like the probe's own. */
 export function exitVerdictInText(line: string): ExitVerdict | undefined {
-  const m = EXIT_TEXT.exec(line) ?? RETURN_CODE.exec(line);
+  const m = EXIT_TEXT.exec(line) ?? RETURN_CODE.exec(line) ?? NEGATIVE_CODE.exec(line);
   if (m) return exitVerdict(Number(m[1]), undefined);
   const signal = signalInText(line);
   return signal ? exitVerdict(undefined, signal) : undefined;

@@ -9,7 +9,7 @@ const MIN_WEIGHT_ON_NOISE = 0.75;
 
 // A cause named inside a quoted free-text value (a ticket title, a commit message, a search query)
 // is someone's words being reported, not this process's error. Values of keys (`err="…"`,
-// `"message": "…"`) and quoted HTTP status lines (`"HTTP/1.1 429 Too Many Requests"`) are the
+// `"message": "…"`, `signal "SIGTERM"`) and quoted HTTP status lines (`"HTTP/1.1 429 Too Many Requests"`) are the
 // process's own evidence.
 const MENTION_FACTOR = 0.3;
 const QUOTED = /"(?:[^"\\]|\\.)*"|“[^”]*”/g;
@@ -22,7 +22,8 @@ function quotedMention(text: string, start: number, end: number): boolean {
     const close = open + q[0].length;
     if (start <= open || end >= close) continue;
     const before = text.slice(0, open).trimEnd();
-    if (/[=:(\[{,]$/.test(before)) return false;
+    // …and a quoted signal name is the value of "signal": yarn's `Command failed with signal "SIGTERM".`
+    if (/[=:(\[{,]$|\bsignal$/i.test(before)) return false;
     return !/^["“]HTTP\/[\d.]+ \d{3}/.test(q[0]);
   }
   return false;

@@ -65,4 +65,29 @@ describe('exitVerdictInText', () => {
     expect(exitVerdictInText('error Command failed with exit code 1.')).toBeUndefined();
     expect(exitVerdictInText('processed 137 files')).toBeUndefined();
   });
+
+  it.each([
+    ['make: *** [Makefile:2: run] Killed', 'SIGKILL', 'killed'],
+    ['make[1]: *** [build] Terminated', 'SIGTERM', 'killed'],
+    ['make: *** [Makefile:2: run] Segmentation fault (core dumped)', 'SIGSEGV', 'segfault'],
+    ['job.sh: line 2:  8530 Alarm clock             perl -e "alarm 1; sleep 5"', 'SIGALRM', 'timeout'],
+    ['run.sh: line 14: 901 Bus error               ./decode', 'SIGBUS', 'segfault'],
+  ])("reads a tool's strsignal name after its own prefix: %s", (line, signal, crashType) => {
+    expect(exitVerdictInText(line)).toMatchObject({ crashType, label: `signal ${signal}` });
+  });
+
+  it.each([
+    ['converter exited with returncode -11', 'segfault'],
+    ['worker failed: exit status -9', 'killed'],
+    ['child stopped: code=-15', 'killed'],
+    ['step failed (rc=-6)', 'panic'],
+  ])('reads a negative return code as the signal it stands for: %s', (line, crashType) => {
+    expect(exitVerdictInText(line)?.crashType).toBe(crashType);
+  });
+
+  it('reads neither bare strsignal words nor -1 as a death by signal', () => {
+    expect(exitVerdictInText('Killed 3 zombie children')).toBeUndefined();
+    expect(exitVerdictInText('the build was Terminated early by the operator note')).toBeUndefined();
+    expect(exitVerdictInText('step build finished exit=-1 code=-1')).toBeUndefined();
+  });
 });

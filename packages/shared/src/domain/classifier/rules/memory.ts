@@ -67,11 +67,13 @@ export const memoryRules: Rule[] = [
     summary: 'The Go runtime ran out of memory (fatal error: runtime: out of memory)',
   },
   {
-    id: 'rust-alloc',
+    // An allocation of a stated size that failed: Rust's `memory allocation of N bytes failed`, the
+    // BEAM's `eheap_alloc: Cannot allocate N bytes of memory (of type "heap")`.
+    id: 'alloc-failed',
     crashType: 'oom',
     weight: 0.97,
-    pattern: /memory allocation of \d+ bytes failed/,
-    summary: (m) => `Rust could not allocate memory (${m[0]})`,
+    pattern: /memory allocation of \d+ bytes failed|[Cc]annot allocate \d+ bytes of memory/,
+    summary: (m) => `The process could not allocate memory (${m[0]})`,
   },
   {
     id: 'cpp-bad-alloc',
@@ -118,7 +120,7 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.9,
     pattern:
-      /The node was low on resource: memory|exceeded (?:its |the )?memory limit|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
+      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
     summary: (m) => `The process went over its memory limit (${gist(m[0], 80)})`,
   },
   {
@@ -154,7 +156,9 @@ export const memoryRules: Rule[] = [
     id: 'enomem',
     crashType: 'oom',
     weight: 0.85,
-    pattern: /Cannot allocate memory|\bENOMEM\b|\bout of memory\b|\bOOM\b/i,
+    // gunicorn's `was sent SIGKILL! Perhaps out of memory?` is its guess about any SIGKILL (it says so
+    // after its own WORKER TIMEOUT kill too): a question is no memory evidence.
+    pattern: /Cannot allocate memory|\bENOMEM\b|\bout of memory\b(?!\?)|\bOOM\b/i,
     summary: (m) => `The process ran out of memory (${m[0]})`,
   },
   // Too weak to decide alone; with a SIGKILL it turns "killed" into an OOM kill.

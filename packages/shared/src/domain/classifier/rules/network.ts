@@ -48,10 +48,21 @@ export const networkRules: Rule[] = [
     summary: network,
   },
   {
+    // Rust's reqwest reports every transport failure (connect, DNS, reset) as `error sending request
+    // for url (…)`, Codex's `stream disconnected before completion` with it: no HTTP answer came.
+    id: 'request-not-sent',
+    crashType: 'network_error',
+    weight: 0.86,
+    pattern: /\berror sending request for url\b|\bstream disconnected before completion\b/,
+    summary: network,
+  },
+  {
     id: 'network-generic',
     crashType: 'network_error',
     weight: 0.8,
-    pattern: /\bfetch failed\b|\bConnection error\.|\bRemoteProtocolError\b|Server disconnected without sending a response|\bNetwork ?Error\b|\bnetwork error\b|\bERR_NETWORK\b|Network request failed|\bConnection lost\b|Connection closed by|\bEADDRINUSE\b/,
+    // undici's `fetch failed` is its error's whole message (`TypeError: fetch failed`); after a word
+    // (`shard fetch failed`) it is a program's own step failing, of no stated cause.
+    pattern: /(?<![A-Za-z] )\bfetch failed\b|\bConnection error\.|\bRemoteProtocolError\b|Server disconnected without sending a response|\bNetwork ?Error\b|\bnetwork error\b|\bERR_NETWORK\b|Network request failed|\bConnection lost\b|Connection closed by|\bEADDRINUSE\b/,
     summary: network,
   },
   {

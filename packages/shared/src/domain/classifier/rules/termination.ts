@@ -84,15 +84,28 @@ export const timeoutRules: Rule[] = [
     crashType: 'timeout',
     weight: 0.95,
     pattern:
-      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'/i,
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'|\b[Tt]imeout has been exceeded\b|\bdeadline has elapsed\b/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
+    // A deadline told as its length: `socket timeout after 500 ms`, a handler's `no reply from
+    // upstream within 1s` (perl's ALRM idiom), gunicorn's master killing a worker past --timeout.
+    // It outweighs the exception that carried it (a `new Error('… timeout after 500 ms')`).
+    id: 'deadline-length',
+    crashType: 'timeout',
+    weight: 0.93,
+    pattern:
+      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b/i,
+    summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
+  },
+  {
+    // curl's `Operation too slow` is its low-speed abort, reported as CURLE_OPERATION_TIMEDOUT
+    // (exit 28) and relayed verbatim by git: a transfer's deadline, not a failed connection.
     id: 'timeout-error',
     crashType: 'timeout',
     weight: 0.88,
     pattern:
-      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Request timed out|read operation timed out|\bTimeout::Error\b|\bexecution expired\b|\bNet::(?:Read|Write)Timeout\b|\bnetwork timeout at:|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
+      /\b[A-Z]?\w*Timeout(?:Error|Exception)\b|socket\.timeout|\b(?:Read|Write|Pool)Timeout(?:Error)?\b|Read timed out|\bAPITimeoutError\b|APIConnectionTimeoutError|HttpTimeoutException|\bTimeoutException\b|operation was aborted due to timeout|UND_ERR_(?:HEADERS|BODY)_TIMEOUT|HeadersTimeoutError|BodyTimeoutError|Operation timed out after|Operation too slow\b|Request timed out|read operation timed out|\bTimeout::Error\b|\bexecution expired\b|\bNet::(?:Read|Write)Timeout\b|\bnetwork timeout at:|\bESOCKETTIMEDOUT\b|\b[Tt]imeout exceeded\b|timed out waiting/,
     summary: (m) => `Timed out: ${excerpt(m, 120)}`,
   },
   {
@@ -103,6 +116,26 @@ export const timeoutRules: Rule[] = [
     weight: 0.97,
     pattern: /\bspawnSync \S+ ETIMEDOUT\b|syscall: 'spawnSync /,
     summary: 'A child process ran past the timeout its parent gave it (spawnSync ETIMEDOUT)',
+  },
+  {
+    // A read that timed out, told with the errno text of a connect timeout: wget's
+    // `Read error (Connection timed out) in headers`. The connection was up; it outweighs the
+    // errno rules (socket-errno, connection-words).
+    id: 'read-errno-timeout',
+    crashType: 'timeout',
+    weight: 0.97,
+    pattern: /\bRead error \((?:Connection )?timed out\)/i,
+    summary: (m) => `A read ran past its timeout: ${excerpt(m, 120)}`,
+  },
+  {
+    // Node's async child_process sets `killed: true` on the error only when the parent killed the
+    // child itself, which exec/execFile do for their `timeout` option (maxBuffer says so in its
+    // own message): the parent's deadline, not an outside signal, though `signal: 'SIGTERM'` follows.
+    id: 'node-exec-killed',
+    crashType: 'timeout',
+    weight: 0.9,
+    pattern: /^killed: true,$/,
+    summary: "A child process ran past the timeout its parent gave it (node exec's killed: true)",
   },
   {
     id: 'timed-out',
