@@ -46,9 +46,14 @@ if (role === 'prober') {
   const core = createCore({ config, redisUrl, logger: createLogger('bench', 'silent') });
   await core.ready();
   let timer: NodeJS.Timeout | undefined;
+  const ids: string[] = [];
+  const leases: string[] = [];
   process.on('message', (m: ToHelper) => {
+    // Tasks arrive in chunks as they are claimed, so that none goes without beats while the rest are set up.
     if (m.type === 'beat') {
-      const { ids, leases } = m;
+      ids.push(...m.ids);
+      leases.push(...m.leases);
+      if (timer) return;
       let round = 0;
       timer = setInterval(() => {
         const slice = Math.ceil(ids.length / (BEAT_MS / 100));

@@ -118,6 +118,14 @@ async function smartReap() {
   const sharedStarts = shared.map((c) => startTime(c.pid!));
   const ids: string[] = [];
   const leases: string[] = [];
+  // The fleet beats from the first claims on: a setup longer than the heartbeat grace must not leave the first tasks silent.
+  const fleet = await startHelper('fleet', redis.url);
+  let sent = 0;
+  const sendClaimed = () => {
+    const upTo = ids.length;
+    if (upTo > sent) fleet.send({ type: 'beat', ids: ids.slice(sent, upTo), leases: leases.slice(sent, upTo) });
+    sent = upTo;
+  };
   const claimAs = async (i: number, body: ClaimBody) => {
     const { task: { id } } = await tasks.create({ kind: 'agent' });
     const claimed = await tasks.claimById(id, 1, body);
@@ -125,6 +133,7 @@ async function smartReap() {
     leases[i] = claimed!.lease;
   };
   await inBatches(TASKS - VICTIMS, 200, (i) => {
+    if (i % 2000 === 0) sendClaimed();
     if (i < HEARTBEAT_TASKS) return claimAs(i, { runnerId: `r-${i}`, kinds: ['agent'], runtime: { type: 'heartbeat', ref: '' } });
     const p = (i - HEARTBEAT_TASKS) % SHARED_PIDS;
     return claimAs(i, { runnerId: `r-${i}`, kinds: ['agent'], runtime: { type: 'process', ref: '' }, pid: shared[p]!.pid, pidStartTime: sharedStarts[p], host: config.NODE_NAME });
@@ -136,10 +145,9 @@ async function smartReap() {
     await claimAs(i, { runnerId: `r-${i}`, kinds: ['agent'], runtime: { type: 'process', ref: '' }, pid, pidStartTime: startTime(pid), host: config.NODE_NAME });
     victimIds.push(ids[i]!);
   }
+  sendClaimed();
   console.log(`  ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const fleet = await startHelper('fleet', redis.url);
-  fleet.send({ type: 'beat', ids, leases });
   await sleep(5000); // first rounds done, the watcher's targets loaded, beats spread
   const before = await redisCost(stats);
   measuring = true;
