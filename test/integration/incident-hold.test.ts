@@ -29,6 +29,7 @@ describe('incident holds', () => {
 
   async function rateLimitedDeaths(s: TestStack, n: number): Promise<string[]> {
     const ids: string[] = [];
+    const runners: Array<ReturnType<TestStack['spawnRunner']>> = [];
     mkdirSync(join(root, s.config.KEY_PREFIX));
     for (let i = 0; i < n; i++) {
       const child = s.spawnRunner();
@@ -47,8 +48,11 @@ describe('incident holds', () => {
       expect(claim.status, JSON.stringify(claim.json)).toBe(200);
       expect(claim.json.id).toBe(created.json.id);
       ids.push(created.json.id);
-      child.kill('SIGKILL');
+      runners.push(child);
     }
+    // All claimed first, then all killed: a death found (and retried) before the last claim would
+    // hand that claim the retried task instead of the one just created.
+    for (const child of runners) child.kill('SIGKILL');
     return ids;
   }
 

@@ -20,6 +20,8 @@
  *   what a prober probes            probeTargetOf                       probe-target.ts
  *   judged from the heartbeat index isHeartbeatJudged,                  heartbeat.ts
  *     (no probe; stale ones only)   staleHeartbeatBefore
+ *   host watcher: what to report    isHostWatched, watchReports         host-watch.ts
+ *     is a host's summary fresh     hostWatchFreshSince                 host-watch.ts
  *   probe round (IN_PROGRESS)       evaluateRound                       evaluate-round.ts
  *     heartbeat fresh or stale      isHeartbeatFresh, heartbeatAxes     heartbeat.ts
  *     its probe queue unserved      queueSupervision                    supervision.ts
@@ -75,6 +77,8 @@ export const DECISION_MAP: readonly DecisionRef[] = [
   { event: '→ CANCELLED', decidedBy: ['decideCancel'], file: 'runner-ops.ts' },
   { event: 'what a prober probes', decidedBy: ['probeTargetOf'], file: 'probe-target.ts' },
   { event: 'judged from the heartbeat index (no probe; stale ones only)', decidedBy: ['isHeartbeatJudged', 'staleHeartbeatBefore'], file: 'heartbeat.ts' },
+  { event: 'host watcher: what to report', decidedBy: ['isHostWatched', 'watchReports'], file: 'host-watch.ts' },
+  { event: "host watcher: is a host's summary fresh", decidedBy: ['hostWatchFreshSince'], file: 'host-watch.ts' },
   { event: 'probe round', decidedBy: ['evaluateRound'], file: 'evaluate-round.ts' },
   { event: 'probe round: heartbeat fresh or stale', decidedBy: ['isHeartbeatFresh', 'heartbeatAxes'], file: 'heartbeat.ts' },
   { event: 'probe round: its probe queue unserved (unsupervised)', decidedBy: ['queueSupervision'], file: 'supervision.ts' },

@@ -208,7 +208,7 @@ describe('reaper run and reaper task against the real stack', () => {
 
   it('claims the command\'s own pid and names itself as the reporter; after a kill -9 of the wrapper the probes still find the command; its death is diagnosed', async () => {
     const seen: Array<{ taskId: string; at: number; result: ProbeResult }> = [];
-    const { s, run, create, log, diagnosed } = await setUp({ PROBE_INTERVAL_MS: 300 }, { onProbe: (target, result) => seen.push({ taskId: target.taskId, at: Date.now(), result }) });
+    const { s, run, create, log, diagnosed } = await setUp({ PROBE_INTERVAL_MS: 300, SAFETY_NET_INTERVAL_MS: 300 }, { onProbe: (target, result) => seen.push({ taskId: target.taskId, at: Date.now(), result }) });
     const id = await create('survive', { maxRetries: 0 });
     const pidFile = join(scratch, 'survivor.pid');
     const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); let n = 0; setInterval(() => console.log('tick ' + n++), 100)`;
@@ -233,7 +233,8 @@ describe('reaper run and reaper task against the real stack', () => {
     c.kill('SIGKILL');
     await c.done;
     const killedAt = Date.now();
-    // Rounds go on with no wrapper: each finds the command itself alive, by its pid and start time.
+    // Rounds go on with no wrapper (the host's watcher's safety net set to every 300 ms here): each
+    // finds the command itself alive, by its pid and start time.
     const after = () => seen.filter((p) => p.taskId === id && p.at > killedAt);
     await waitFor(async () => after().length >= 3, 5000, 'three probes after the wrapper died');
     for (const p of after()) expect(p.result).toMatchObject({ runtimeState: 'alive', processState: 'alive' });

@@ -127,12 +127,15 @@ export class HostWatcher {
     }
     this.lastId = entries[entries.length - 1]![0];
     const ids = [...new Set(entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!))];
-    const values = await redis.hmget(keys.hostTargets(this.host), ...ids);
-    ids.forEach((id, i) => {
-      const json = values[i];
-      if (json === null || json === undefined) this.targets.delete(id);
-      else this.targets.set(id, JSON.parse(json) as Target);
-    });
+    for (let at = 0; at < ids.length; at += 1000) {
+      const chunk = ids.slice(at, at + 1000);
+      const values = await redis.hmget(keys.hostTargets(this.host), ...chunk);
+      chunk.forEach((id, i) => {
+        const json = values[i];
+        if (json === null || json === undefined) this.targets.delete(id);
+        else this.targets.set(id, JSON.parse(json) as Target);
+      });
+    }
   }
 
   async sweep(): Promise<SweepStats> {
@@ -144,20 +147,31 @@ export class HostWatcher {
     const now = this.clock();
     const targets = [...this.targets.values()];
     const stats = await this.readPids(targets);
-    let fullProbes = 0;
-    const seen: WatchSeen[] = await Promise.all(
-      targets.map(async (t): Promise<WatchSeen> => {
-        const previous = this.last.get(t.taskId);
-        const plainlyAlive = t.runtime.type === 'process' && t.pid !== undefined && t.pidStartTime !== undefined && isPlainlyAlive(stats.get(t.pid), t.pidStartTime);
-        if (plainlyAlive && previous) return { taskId: t.taskId, result: ALIVE };
-        const reprobe = !previous || now - previous.at >= this.o.reportMs || (t.runtime.type === 'process' && isAlive(previous.result));
-        if (!reprobe) return { taskId: t.taskId, result: previous.result };
-        fullProbes++;
-        const result = await this.limit(() => this.o.probe(t, now));
-        this.last.set(t.taskId, { result, at: now });
-        return { taskId: t.taskId, result };
-      }),
-    );
+    // Synchronous for the plainly alive (nearly all of them): only the others wait on a full probe.
+    const seen: WatchSeen[] = new Array(targets.length);
+    const probes: Array<Promise<void>> = [];
+    targets.forEach((t, i) => {
+      const previous = this.last.get(t.taskId);
+      const plainlyAlive = t.runtime.type === 'process' && t.pid !== undefined && t.pidStartTime !== undefined && isPlainlyAlive(stats.get(t.pid), t.pidStartTime);
+      if (plainlyAlive && previous) {
+        seen[i] = { taskId: t.taskId, result: ALIVE };
+        return;
+      }
+      const reprobe = !previous || now - previous.at >= this.o.reportMs || (t.runtime.type === 'process' && isAlive(previous.result));
+      if (!reprobe) {
+        seen[i] = { taskId: t.taskId, result: previous.result };
+        return;
+      }
+      probes.push(
+        this.limit(async () => {
+          const result = await this.o.probe(t, now);
+          this.last.set(t.taskId, { result, at: now });
+          seen[i] = { taskId: t.taskId, result };
+        }),
+      );
+    });
+    const fullProbes = probes.length;
+    await Promise.all(probes);
     for (const id of this.last.keys()) if (!this.targets.has(id)) this.last.delete(id);
     const { report, memory } = watchReports(this.memory, seen, now, this.o.reportMs);
     this.memory = memory;

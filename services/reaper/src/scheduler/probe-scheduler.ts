@@ -9,7 +9,7 @@ export interface ProbeSchedulerOptions {
   redis: Redis;
   keys: Keys;
   queues: JobQueues;
-  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS' | 'HEARTBEAT_GRACE_MS' | 'SAFETY_NET_INTERVAL_MS'>;
+  config: Pick<Config, 'TICK_MS' | 'PROBE_INTERVAL_MS' | 'PROBE_TIMEOUT_MS' | 'HEARTBEAT_GRACE_MS' | 'SAFETY_NET_INTERVAL_MS' | 'WATCH_INTERVAL_MS'>;
   logger: Logger;
   /** Who takes which probe queue: read once per tick. */
   probers: ProberRegistry;
@@ -91,7 +91,8 @@ export class ProbeScheduler {
     const t0 = performance.now();
     const now = this.clock();
     const { redis, keys, config } = this.o;
-    const freshSince = hostWatchFreshSince(now, config.PROBE_INTERVAL_MS);
+    // A watcher summarizes once per probe interval, or once per sweep when its sweeps are further apart.
+    const freshSince = hostWatchFreshSince(now, Math.max(config.PROBE_INTERVAL_MS, config.WATCH_INTERVAL_MS));
     await this.recallUnwatchedHosts(freshSince, now);
     const [flat, checks] = (await Promise.all([
       TAKE_DUE_PROBES.run(

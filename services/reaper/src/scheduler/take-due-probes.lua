@@ -2,10 +2,12 @@
   Takes the probes that have come due and moves each to its next slot, in one step: two
   scheduler replicas (or two ticks of one) never enqueue the same task for the same round.
   A task's slots sit at its phase within each interval (`<phase>|<host key>|<json>` in the target
-  hash), so a host's runners stay in one round however far apart they were claimed. A host-local
+  hash), so a host's runners stay in one round however far apart they were claimed; safety-net
+  slots are spread by task id instead. A host-local
   runner (a host key in its entry) whose host's watcher sent a summary since ARGV[5] is watched
   on its host: its next slot is a safety-net round (ARGV[4]) rather than the next probe interval,
-  or the moment just past its deadline when that comes first.
+  or the moment just past its deadline when that comes first; once past its deadline it is
+  probed every interval again.
   A due task with no target entry (no longer probed) leaves the schedule.
 
   Input:
@@ -28,6 +30,15 @@ local probeInterval = tonumber(ARGV[2])
 local safetyInterval = tonumber(ARGV[4])
 local freshSince = tonumber(ARGV[5])
 local watched = {}
+
+-- A safety-net round is spread by task id over its interval, not held in its host's phase: the
+-- host's watcher already sees the host's deaths together, and a host's runners all due in one
+-- tick every 30 s would make that tick the slowest of all.
+local function spread(id)
+  local h = 0
+  for i = 1, #id do h = (h * 31 + string.byte(id, i)) % 1000003 end
+  return h / 1000003
+end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, id in ipairs(due) do
@@ -37,20 +48,25 @@ for _, id in ipairs(due) do
     local sep2 = string.find(entry, '|', sep1 + 1, true)
     local host = string.sub(entry, sep1 + 1, sep2 - 1)
     local interval = probeInterval
+    local deadline = nil
     if host ~= '' then
       if watched[host] == nil then
         local at = redis.call('ZSCORE', KEYS[3], host)
         watched[host] = at ~= false and at ~= nil and tonumber(at) >= freshSince
       end
-      if watched[host] then interval = safetyInterval end
+      if watched[host] then
+        deadline = redis.call('ZSCORE', KEYS[4], id)
+        deadline = deadline and tonumber(deadline)
+        -- Past its deadline, a runner is judged every interval again (extend, escalate, stop).
+        if not deadline or deadline >= now then interval = safetyInterval end
+      end
     end
-    local phase = math.floor(tonumber(string.sub(entry, 1, sep1 - 1)) * interval)
+    local fraction = tonumber(string.sub(entry, 1, sep1 - 1))
+    if interval ~= probeInterval then fraction = spread(id) end
+    local phase = math.floor(fraction * interval)
     local nextAt = math.floor((now - phase) / interval) * interval + phase + interval
-    if interval ~= probeInterval then
-      -- A safety-net slot never skips the deadline: the round just past it decides extend or escalate.
-      local deadline = redis.call('ZSCORE', KEYS[4], id)
-      if deadline and tonumber(deadline) + 1 > now and tonumber(deadline) + 1 < nextAt then nextAt = tonumber(deadline) + 1 end
-    end
+    -- A safety-net slot never skips the deadline: the round just past it decides extend or escalate.
+    if interval ~= probeInterval and deadline and deadline + 1 < nextAt then nextAt = deadline + 1 end
     redis.call('ZADD', KEYS[1], 'XX', nextAt, id)
     out[#out + 1] = id
     out[#out + 1] = string.sub(entry, sep2 + 1)
