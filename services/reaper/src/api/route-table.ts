@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response, type Router as ExpressRouter } from 'express';
 import type { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post';
@@ -59,7 +59,7 @@ function withLease(req: Request): Record<string, unknown> {
  * document lists it too.
  */
 export class RouteTable {
-  readonly router = Router();
+  readonly router: ExpressRouter = Router();
   private readonly specs: RouteSpec[] = [];
 
   handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>): this {
