@@ -277,8 +277,50 @@ describe('classify: older and tool-specific formats', () => {
     ["tokio's Elapsed after a program's own fetch step", 'ERROR indexer: shard fetch failed\nError: deadline has elapsed', 'timeout'],
     ['a read timeout in errno words', 'HTTP request sent, awaiting response... Read error (Connection timed out) in headers.\nGiving up.', 'timeout'],
     ["node exec's own timeout kill", "Error: Command failed: sleep 5\n    at genericNodeError (node:internal/errors:983:15) {\n  code: null,\n  killed: true,\n  signal: 'SIGTERM',\n  cmd: 'sleep 5'\n}", 'timeout'],
+    ['a nanny restarting a worker over its memory budget', 'distributed.nanny.memory - WARNING - Worker tcp://127.0.0.1:40233 (pid=4411) exceeded 95% memory budget. Restarting...', 'oom'],
+    ["celery's hard time limit before its SIGKILL", "[2026-12-04 02:15:00,113: ERROR/MainProcess] Hard time limit (300s) exceeded for tasks.reindex[7c1e]\n[2026-12-04 02:15:00,227: ERROR/MainProcess] Process 'ForkPoolWorker-3' pid:4411 exited with 'signal 9 (SIGKILL)'", 'timeout'],
+    ["unicorn's master killing a worker past its timeout", 'E, [2026-12-04T02:11:01.884211 #1] ERROR -- : worker=0 PID:17 timeout (61s > 60s), killing\nE, [2026-12-04T02:11:01.901030 #1] ERROR -- : reaped #<Process::Status: pid 17 SIGKILL (signal 9)> worker=0', 'timeout'],
+    ["Jenkins' timeout step cancelling its body", 'Cancelling nested steps due to timeout\nSending interrupt signal to process\nFinished: ABORTED', 'timeout'],
+    ["Cloud Run's request timeout", 'The request has been terminated because it has reached the maximum request timeout.', 'timeout'],
     ['a pretty-printed quota error', 'litellm.exceptions.RateLimitError: VertexAIException - {\n  "error": {\n    "code": 429,\n    "status": "RESOURCE_EXHAUSTED"\n  }\n}', 'rate_limited'],
   ])('%s', (_name, tail, crashType) => {
     expect(classify({ tail }).crashType).toBe(crashType);
+  });
+});
+
+// The live watcher (DESIGN §12) classifies each line of an agent CLI's loop alone: each line that
+// names a cause must read as that cause by itself; a bare retry line names none and reads by the
+// line before it.
+describe('classify: agent-CLI loop lines, one at a time', () => {
+  it.each([
+    ['Reconnecting... waiting for network', 'network_error'],
+    ['Waiting for network connection, retrying in 5s', 'network_error'],
+    ['stream disconnected before completion', 'network_error'],
+    ['Connection lost. Reconnecting', 'network_error'],
+    ['Claude AI usage limit reached|1764903600', 'rate_limited'],
+    ['usage limit reached', 'rate_limited'],
+    ["You've hit your usage limit. Try again later.", 'rate_limited'],
+    ['Overloaded', 'provider_overloaded'],
+    ['API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', 'provider_overloaded'],
+    ['529 Overloaded', 'provider_overloaded'],
+    ['API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', 'auth_error'],
+    ['prompt is too long: 215000 tokens > 200000 maximum', 'context_overflow'],
+  ])('%s', (line, crashType) => {
+    expect(classify({ tail: line }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}', 'rate_limited'],
+    ['API Error (503 Service Unavailable)', 'provider_overloaded'],
+    ['API Error: 529 Overloaded', 'provider_overloaded'],
+  ])('a retry line after %s reads as its cause', (before, crashType) => {
+    expect(classify({ tail: `${before}\nRetrying in 8 seconds… (attempt 5/10)` }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['a bare retry line', 'Retrying in 8 seconds… (attempt 5/10)'],
+    ['waiting on network traffic, not for a link', 'waiting for network traffic to settle before the screenshot'],
+  ])('%s names no cause', (_name, line) => {
+    expect(classify({ tail: line }).crashType).toBe('unknown');
   });
 });

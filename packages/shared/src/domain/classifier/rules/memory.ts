@@ -116,11 +116,14 @@ export const memoryRules: Rule[] = [
     summary: 'The container was OOMKilled: it went over its memory limit',
   },
   {
+    // A supervisor enforcing a memory limit in its own words: YARN's `exceeding physical memory
+    // limits`, Dask's nanny restarting a worker that `exceeded 95% memory budget` (its terminate
+    // threshold, not a warning's).
     id: 'memory-limit',
     crashType: 'oom',
     weight: 0.9,
     pattern:
-      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
+      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory|exceeded \d+% memory budget/i,
     summary: (m) => `The process went over its memory limit (${gist(m[0], 80)})`,
   },
   {
@@ -167,7 +170,7 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.25,
     pattern:
-      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:[89]\d|100)(?:\.\d+)?\s?%|\b(?:[89]\d|100)(?:\.\d+)?\s?% (?:of (?:its |the )?)?(?:memory|RAM|heap)\b|exceeded \d+% memory budget|memory pressure|low on memory|running low on memory|(?:high|unmanaged) memory (?:usage|use)|approaching (?:the )?memory limit|\b(?:rss|mem(?:ory)?|RAM)\b[^%\n]{0,60}\bavailable:? (?:0(?:\.\d+)? ?Gi?B|\d{1,3}(?:\.\d+)? ?Mi?B)\b/i,
+      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:[89]\d|100)(?:\.\d+)?\s?%|\b(?:[89]\d|100)(?:\.\d+)?\s?% (?:of (?:its |the )?)?(?:memory|RAM|heap)\b|memory pressure|low on memory|running low on memory|(?:high|unmanaged) memory (?:usage|use)|approaching (?:the )?memory limit|\b(?:rss|mem(?:ory)?|RAM)\b[^%\n]{0,60}\bavailable:? (?:0(?:\.\d+)? ?Gi?B|\d{1,3}(?:\.\d+)? ?Mi?B)\b/i,
     summary: (m) => `Memory pressure before the death (${gist(m[0], 60)})`,
   },
 ];

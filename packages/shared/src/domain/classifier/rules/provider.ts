@@ -14,11 +14,13 @@ export const rateLimitRules: Rule[] = [
     summary: (m) => `Rate limited by the provider (${m[0]})`,
   },
   {
+    // Agent CLIs' plan limits are rate limits over a window (Claude Code's `Claude AI usage limit
+    // reached|<reset epoch>`): the work resumes when the window does.
     id: 'rate-limit-words',
     crashType: 'rate_limited',
     weight: 0.93,
     pattern:
-      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b/i,
+      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|\busage limit (?:reached|exceeded|hit)\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b/i,
     summary: (m) => `Rate limited by the provider (${gist(m[0], 60)})`,
   },
   {

@@ -80,22 +80,26 @@ export const killedRules: Rule[] = [
 /** The work's own deadline. */
 export const timeoutRules: Rule[] = [
   {
+    // A supervisor's or platform's own time limit, told before the kill it causes (celery's `Hard
+    // time limit (300s) exceeded`, Jenkins' `Cancelling nested steps due to timeout`, Cloud Run's
+    // `reached the maximum request timeout`): the deadline explains the SIGKILL that follows.
     id: 'deadline',
     crashType: 'timeout',
     weight: 0.95,
     pattern:
-      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'|\b[Tt]imeout has been exceeded\b|\bdeadline has elapsed\b/i,
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit)(?: \(\d+(?:\.\d+)? ?m?s\))? (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'|\b[Tt]imeout has been exceeded\b|\bdeadline has elapsed\b|reached the maximum request timeout|\b(?:cancel+(?:ed|ing)|abort(?:ed|ing)|kill(?:ed|ing)|terminat(?:ed|ing)|stopp(?:ed|ing))\b.{0,40}\bdue to (?:a |the )?time ?out\b/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
     // A deadline told as its length: `socket timeout after 500 ms`, a handler's `no reply from
-    // upstream within 1s` (perl's ALRM idiom), gunicorn's master killing a worker past --timeout.
+    // upstream within 1s` (perl's ALRM idiom), gunicorn's, unicorn's (`timeout (61s > 60s), killing`)
+    // and puma's masters killing a worker past their timeout: the kill they then log is the deadline's.
     // It outweighs the exception that carried it (a `new Error('… timeout after 500 ms')`).
     id: 'deadline-length',
     crashType: 'timeout',
     weight: 0.93,
     pattern:
-      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b/i,
+      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b|\btimeout \(\d+(?:\.\d+)?s > \d+(?:\.\d+)?s\)|\bTerminating timed out worker\b/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
