@@ -300,6 +300,8 @@ describe('classify: agent-CLI loop lines, one at a time', () => {
     ['Claude AI usage limit reached|1764903600', 'rate_limited'],
     ['usage limit reached', 'rate_limited'],
     ["You've hit your usage limit. Try again later.", 'rate_limited'],
+    ['5-hour limit reached ∙ resets 3pm', 'rate_limited'],
+    ['Network connection lost. Reconnecting...', 'network_error'],
     ['Overloaded', 'provider_overloaded'],
     ['API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', 'provider_overloaded'],
     ['529 Overloaded', 'provider_overloaded'],

@@ -15,12 +15,12 @@ export const rateLimitRules: Rule[] = [
   },
   {
     // Agent CLIs' plan limits are rate limits over a window (Claude Code's `Claude AI usage limit
-    // reached|<reset epoch>`): the work resumes when the window does.
+    // reached|<reset epoch>`, `5-hour limit reached ∙ resets 3pm`): the work resumes when the window does.
     id: 'rate-limit-words',
     crashType: 'rate_limited',
     weight: 0.93,
     pattern:
-      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|\busage limit (?:reached|exceeded|hit)\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b/i,
+      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|\busage limit (?:reached|exceeded|hit)\b|\b(?:\d+-hour|daily|weekly|monthly|session) limit reached\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b/i,
     summary: (m) => `Rate limited by the provider (${gist(m[0], 60)})`,
   },
   {
