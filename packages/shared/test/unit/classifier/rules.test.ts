@@ -325,4 +325,8 @@ describe('classify: agent-CLI loop lines, one at a time', () => {
   ])('%s names no cause', (_name, line) => {
     expect(classify({ tail: line }).crashType).toBe('unknown');
   });
+
+  it("a disk's usage limit is no provider's", () => {
+    expect(classify({ tail: 'warning: disk usage limit reached on /var/cache' }).crashType).not.toBe('rate_limited');
+  });
 });

@@ -20,7 +20,7 @@ export const rateLimitRules: Rule[] = [
     crashType: 'rate_limited',
     weight: 0.93,
     pattern:
-      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|\busage limit (?:reached|exceeded|hit)\b|\b(?:\d+-hour|daily|weekly|monthly|session) limit reached\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b/i,
+      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|(?<!disk |storage |memory |CPU )\busage limit (?:reached|exceeded|hit)\b|\b(?:\d+-hour|daily|weekly|monthly) limit reached\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b/i,
     summary: (m) => `Rate limited by the provider (${gist(m[0], 60)})`,
   },
   {
