@@ -330,3 +330,54 @@ describe('classify: agent-CLI loop lines, one at a time', () => {
     expect(classify({ tail: 'warning: disk usage limit reached on /var/cache' }).crashType).not.toBe('rate_limited');
   });
 });
+
+// Fifth round (issue #14): each cause in its own vocabulary, as runtimes, test runners, CI systems,
+// orchestrators and agent CLIs word it — not the phrases of one tool — and the precedences between
+// a cause and its neighbours (a connect timeout is the network's; the kill a deadline causes is the
+// deadline's; a disk quota is the disk's).
+describe('classify: a cause in its own vocabulary', () => {
+  it.each([
+    ['ctest past a test TIMEOUT', '1/3 Test #1: replay ...........................***Timeout 1500.01 sec\n\n67% tests passed, 1 tests failed out of 3\nErrors while running CTest', 'timeout'],
+    ["bazel's test summary", '//services/api:integration_test          TIMEOUT in 300.1s\n\nExecuted 1 out of 1 test: 1 fails locally.', 'timeout'],
+    ["Slurm's accounting state", 'JobID           JobName      State ExitCode\n------------ ---------- ---------- --------\n4411              train    TIMEOUT      0:0', 'timeout'],
+    ["Azure Pipelines' job time limit, then its cancel", '##[error]The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes.\n##[error]The operation was canceled.', 'timeout'],
+    ['a step that took longer than its configured timeout', 'Error: the build step took longer than the configured timeout of 120s', 'timeout'],
+    ['a job past its maximum run time', 'ERROR: job exceeded the maximum run time of 2h0m0s', 'timeout'],
+    ['a build that reached its time limit', 'Build step reached its time limit and was stopped', 'timeout'],
+    ["Erlang's timeout exit", '** exception exit: {timeout,{gen_statem,call,[conn,fetch,5000]}}\n     in function  gen_statem:call/3', 'timeout'],
+    ["Elixir's awaited task timing out", '** (exit) exited in: Task.await(%Task{ref: #Reference<0.1.2.3>}, 5000)\n    ** (EXIT) time out', 'timeout'],
+    ['a connect timeout stays the network', 'dial tcp 10.0.0.5:5432: connect: connection timed out', 'network_error'],
+    ["undici's connect timeout stays the network", 'ConnectTimeoutError: Connect Timeout Error (attempted address: api.example.com:443, timeout: 10000ms)', 'network_error'],
+    ["pgx's dial timeout stays the network", 'failed to connect to `host=db user=app database=app`: dial error (timeout: dial tcp 10.0.0.5:5432: i/o timeout)', 'network_error'],
+    ["Sidekiq's shutdown exception", 'WARN: Sidekiq::Shutdown: Sidekiq::Shutdown\nINFO: Pushed 1 jobs back to Redis\nINFO: Bye!', 'killed'],
+    ["Ruby's Interrupt", "/app/worker.rb:12:in 'sleep': Interrupt\n\tfrom /app/worker.rb:12:in '<main>'", 'killed'],
+    ["Ruby's SignalException", "/app/worker.rb:8:in 'sleep': SIGTERM (SignalException)", 'killed'],
+    ["the BEAM's linked process killed", '** (EXIT from #PID<0.95.0>) killed', 'killed'],
+    ["the BEAM's supervisor shutdown", '** (EXIT from #PID<0.120.0>) shutdown', 'killed'],
+    ["Erlang's killed exit", '** exception exit: killed', 'killed'],
+    ["celery's worker told to terminate", 'celery.exceptions.WorkerTerminate: 1', 'killed'],
+    ['an eviction under memory pressure', 'Warning  Evicted  12s  kubelet  The node had condition: [MemoryPressure].', 'oom'],
+    ['an eviction told by the eviction manager', 'eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"\neviction_manager.go:577] "Eviction manager: pod is evicted successfully" pod="jobs/indexer-7c9"', 'oom'],
+    ['an eviction under disk pressure is the disk', 'Warning  Evicted  40s  kubelet  The node had condition: [DiskPressure].', 'disk_full'],
+    ["a node's healthy conditions are no eviction", 'MemoryPressure   False   KubeletHasSufficientMemory   kubelet has sufficient memory available\nPod was terminated', 'killed'],
+    ["Gemini CLI's daily quota", '✕ [API Error: You have exhausted your daily quota on this model.]', 'rate_limited'],
+    ['a daily request limit', 'Error: You have reached your daily limit of 50 requests. Upgrade your plan to continue.', 'rate_limited'],
+    ["Google's quota reason", '"reason": "dailyLimitExceeded"', 'rate_limited'],
+    ['a quota told as exhausted', 'Quota exhausted for quota metric generate_content_requests', 'rate_limited'],
+    ['a disk quota stays the disk', 'write /data/out.bin: disk quota exceeded', 'disk_full'],
+    ["a timeout as the error's whole reason", 'Error: timeout', 'timeout'],
+    ["a structured log's timeout reason", '{"level":"error","msg":"sync aborted","reason":"timeout"}', 'timeout'],
+  ])('%s', (_name, tail, crashType) => {
+    expect(classify({ tail }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['a TIMEOUT setting', 'export TIMEOUT=30\nconfig: TIMEOUT: 30s, RETRIES: 3'],
+    ["a node's healthy condition table", 'MemoryPressure   False   KubeletHasSufficientMemory'],
+    ['timeout as a word in a setting', 'status: timeout budget set to 30s'],
+    ['no step past its limit', 'Ran 120 tests in 4.2s; none took longer than the configured threshold'],
+    ['quota usage told', 'checking quota usage: 12% of daily quota used'],
+  ])('%s names no cause', (_name, tail) => {
+    expect(classify({ tail }).crashType).toBe('unknown');
+  });
+});

@@ -127,6 +127,18 @@ export const memoryRules: Rule[] = [
     summary: (m) => `The process went over its memory limit (${gist(m[0], 80)})`,
   },
   {
+    // The kubelet evicting pods because the node runs out of memory: `The node had condition:
+    // [MemoryPressure]`, its eviction manager reclaiming `resourceName="memory"`. An eviction is a
+    // stop from outside (orchestrator-stop, 0.8) that memory explains, so this outweighs it. A
+    // node's condition table (`MemoryPressure   False`) is no pressure.
+    id: 'eviction-memory',
+    crashType: 'oom',
+    weight: 0.92,
+    pattern:
+      /\bMemoryPressure\b(?!\s+False)|\bmemory-pressure\b|\bevict\w*\b.{0,80}(?:\bmemory pressure\b|resourceName="?memory\b)|\bmemory pressure\b.{0,40}\bevict/i,
+    summary: (m) => `Evicted for the node's memory (${gist(m[0], 80)})`,
+  },
+  {
     id: 'gpu-oom',
     crashType: 'oom',
     weight: 0.98,
