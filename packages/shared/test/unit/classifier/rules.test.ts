@@ -365,6 +365,8 @@ describe('classify: a cause in its own vocabulary', () => {
     ["Google's quota reason", '"reason": "dailyLimitExceeded"', 'rate_limited'],
     ['a quota told as exhausted', 'Quota exhausted for quota metric generate_content_requests', 'rate_limited'],
     ['a disk quota stays the disk', 'write /data/out.bin: disk quota exceeded', 'disk_full'],
+    ["R's vector memory", 'Error: vector memory exhausted (limit reached?)\nExecution halted', 'oom'],
+    ["R's failed allocation", 'Error: cannot allocate vector of size 2.3 Gb\nExecution halted', 'oom'],
     ["a timeout as the error's whole reason", 'Error: timeout', 'timeout'],
     ["a structured log's timeout reason", '{"level":"error","msg":"sync aborted","reason":"timeout"}', 'timeout'],
   ])('%s', (_name, tail, crashType) => {

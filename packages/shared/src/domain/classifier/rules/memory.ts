@@ -171,9 +171,10 @@ export const memoryRules: Rule[] = [
     id: 'enomem',
     crashType: 'oom',
     weight: 0.85,
-    // gunicorn's `was sent SIGKILL! Perhaps out of memory?` is its guess about any SIGKILL (it says so
+    // Memory exhausted in R's words (`vector memory exhausted`, `cannot allocate vector of size
+    // 2.3 Gb`) and `unable to allocate memory`. gunicorn's `was sent SIGKILL! Perhaps out of memory?` is its guess about any SIGKILL (it says so
     // after its own WORKER TIMEOUT kill too): a question is no memory evidence.
-    pattern: /Cannot allocate memory|\bENOMEM\b|\bout of memory\b(?!\?)|\bOOM\b/i,
+    pattern: /Cannot allocate memory|\bENOMEM\b|\bvector memory exhausted\b|cannot allocate vector of size|\bunable to allocate (?:\d+ bytes of )?memory\b|\bout of memory\b(?!\?)|\bOOM\b/i,
     summary: (m) => `The process ran out of memory (${m[0]})`,
   },
   // Too weak to decide alone; with a SIGKILL it turns "killed" into an OOM kill.
