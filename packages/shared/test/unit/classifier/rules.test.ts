@@ -277,8 +277,109 @@ describe('classify: older and tool-specific formats', () => {
     ["tokio's Elapsed after a program's own fetch step", 'ERROR indexer: shard fetch failed\nError: deadline has elapsed', 'timeout'],
     ['a read timeout in errno words', 'HTTP request sent, awaiting response... Read error (Connection timed out) in headers.\nGiving up.', 'timeout'],
     ["node exec's own timeout kill", "Error: Command failed: sleep 5\n    at genericNodeError (node:internal/errors:983:15) {\n  code: null,\n  killed: true,\n  signal: 'SIGTERM',\n  cmd: 'sleep 5'\n}", 'timeout'],
+    ['a nanny restarting a worker over its memory budget', 'distributed.nanny.memory - WARNING - Worker tcp://127.0.0.1:40233 (pid=4411) exceeded 95% memory budget. Restarting...', 'oom'],
+    ["celery's hard time limit before its SIGKILL", "[2026-12-04 02:15:00,113: ERROR/MainProcess] Hard time limit (300s) exceeded for tasks.reindex[7c1e]\n[2026-12-04 02:15:00,227: ERROR/MainProcess] Process 'ForkPoolWorker-3' pid:4411 exited with 'signal 9 (SIGKILL)'", 'timeout'],
+    ["unicorn's master killing a worker past its timeout", 'E, [2026-12-04T02:11:01.884211 #1] ERROR -- : worker=0 PID:17 timeout (61s > 60s), killing\nE, [2026-12-04T02:11:01.901030 #1] ERROR -- : reaped #<Process::Status: pid 17 SIGKILL (signal 9)> worker=0', 'timeout'],
+    ["Jenkins' timeout step cancelling its body", 'Cancelling nested steps due to timeout\nSending interrupt signal to process\nFinished: ABORTED', 'timeout'],
+    ["Cloud Run's request timeout", 'The request has been terminated because it has reached the maximum request timeout.', 'timeout'],
     ['a pretty-printed quota error', 'litellm.exceptions.RateLimitError: VertexAIException - {\n  "error": {\n    "code": 429,\n    "status": "RESOURCE_EXHAUSTED"\n  }\n}', 'rate_limited'],
   ])('%s', (_name, tail, crashType) => {
     expect(classify({ tail }).crashType).toBe(crashType);
+  });
+});
+
+// The live watcher (DESIGN §12) classifies each line of an agent CLI's loop alone: each line that
+// names a cause must read as that cause by itself; a bare retry line names none and reads by the
+// line before it.
+describe('classify: agent-CLI loop lines, one at a time', () => {
+  it.each([
+    ['Reconnecting... waiting for network', 'network_error'],
+    ['Waiting for network connection, retrying in 5s', 'network_error'],
+    ['stream disconnected before completion', 'network_error'],
+    ['Connection lost. Reconnecting', 'network_error'],
+    ['Claude AI usage limit reached|1764903600', 'rate_limited'],
+    ['usage limit reached', 'rate_limited'],
+    ["You've hit your usage limit. Try again later.", 'rate_limited'],
+    ['5-hour limit reached ∙ resets 3pm', 'rate_limited'],
+    ['Network connection lost. Reconnecting...', 'network_error'],
+    ['Overloaded', 'provider_overloaded'],
+    ['API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', 'provider_overloaded'],
+    ['529 Overloaded', 'provider_overloaded'],
+    ['API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', 'auth_error'],
+    ['prompt is too long: 215000 tokens > 200000 maximum', 'context_overflow'],
+  ])('%s', (line, crashType) => {
+    expect(classify({ tail: line }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}', 'rate_limited'],
+    ['API Error (503 Service Unavailable)', 'provider_overloaded'],
+    ['API Error: 529 Overloaded', 'provider_overloaded'],
+  ])('a retry line after %s reads as its cause', (before, crashType) => {
+    expect(classify({ tail: `${before}\nRetrying in 8 seconds… (attempt 5/10)` }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['a bare retry line', 'Retrying in 8 seconds… (attempt 5/10)'],
+    ['waiting on network traffic, not for a link', 'waiting for network traffic to settle before the screenshot'],
+  ])('%s names no cause', (_name, line) => {
+    expect(classify({ tail: line }).crashType).toBe('unknown');
+  });
+
+  it("a disk's usage limit is no provider's", () => {
+    expect(classify({ tail: 'warning: disk usage limit reached on /var/cache' }).crashType).not.toBe('rate_limited');
+  });
+});
+
+// Fifth round (issue #14): each cause in its own vocabulary, as runtimes, test runners, CI systems,
+// orchestrators and agent CLIs word it — not the phrases of one tool — and the precedences between
+// a cause and its neighbours (a connect timeout is the network's; the kill a deadline causes is the
+// deadline's; a disk quota is the disk's).
+describe('classify: a cause in its own vocabulary', () => {
+  it.each([
+    ['ctest past a test TIMEOUT', '1/3 Test #1: replay ...........................***Timeout 1500.01 sec\n\n67% tests passed, 1 tests failed out of 3\nErrors while running CTest', 'timeout'],
+    ["bazel's test summary", '//services/api:integration_test          TIMEOUT in 300.1s\n\nExecuted 1 out of 1 test: 1 fails locally.', 'timeout'],
+    ["Slurm's accounting state", 'JobID           JobName      State ExitCode\n------------ ---------- ---------- --------\n4411              train    TIMEOUT      0:0', 'timeout'],
+    ["Azure Pipelines' job time limit, then its cancel", '##[error]The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes.\n##[error]The operation was canceled.', 'timeout'],
+    ['a step that took longer than its configured timeout', 'Error: the build step took longer than the configured timeout of 120s', 'timeout'],
+    ['a job past its maximum run time', 'ERROR: job exceeded the maximum run time of 2h0m0s', 'timeout'],
+    ['a build that reached its time limit', 'Build step reached its time limit and was stopped', 'timeout'],
+    ["Erlang's timeout exit", '** exception exit: {timeout,{gen_statem,call,[conn,fetch,5000]}}\n     in function  gen_statem:call/3', 'timeout'],
+    ["Elixir's awaited task timing out", '** (exit) exited in: Task.await(%Task{ref: #Reference<0.1.2.3>}, 5000)\n    ** (EXIT) time out', 'timeout'],
+    ['a connect timeout stays the network', 'dial tcp 10.0.0.5:5432: connect: connection timed out', 'network_error'],
+    ["undici's connect timeout stays the network", 'ConnectTimeoutError: Connect Timeout Error (attempted address: api.example.com:443, timeout: 10000ms)', 'network_error'],
+    ["pgx's dial timeout stays the network", 'failed to connect to `host=db user=app database=app`: dial error (timeout: dial tcp 10.0.0.5:5432: i/o timeout)', 'network_error'],
+    ["Sidekiq's shutdown exception", 'WARN: Sidekiq::Shutdown: Sidekiq::Shutdown\nINFO: Pushed 1 jobs back to Redis\nINFO: Bye!', 'killed'],
+    ["Ruby's Interrupt", "/app/worker.rb:12:in 'sleep': Interrupt\n\tfrom /app/worker.rb:12:in '<main>'", 'killed'],
+    ["Ruby's SignalException", "/app/worker.rb:8:in 'sleep': SIGTERM (SignalException)", 'killed'],
+    ["the BEAM's linked process killed", '** (EXIT from #PID<0.95.0>) killed', 'killed'],
+    ["the BEAM's supervisor shutdown", '** (EXIT from #PID<0.120.0>) shutdown', 'killed'],
+    ["Erlang's killed exit", '** exception exit: killed', 'killed'],
+    ["celery's worker told to terminate", 'celery.exceptions.WorkerTerminate: 1', 'killed'],
+    ['an eviction under memory pressure', 'Warning  Evicted  12s  kubelet  The node had condition: [MemoryPressure].', 'oom'],
+    ['an eviction told by the eviction manager', 'eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"\neviction_manager.go:577] "Eviction manager: pod is evicted successfully" pod="jobs/indexer-7c9"', 'oom'],
+    ['an eviction under disk pressure is the disk', 'Warning  Evicted  40s  kubelet  The node had condition: [DiskPressure].', 'disk_full'],
+    ["a node's healthy conditions are no eviction", 'MemoryPressure   False   KubeletHasSufficientMemory   kubelet has sufficient memory available\nPod was terminated', 'killed'],
+    ["Gemini CLI's daily quota", '✕ [API Error: You have exhausted your daily quota on this model.]', 'rate_limited'],
+    ['a daily request limit', 'Error: You have reached your daily limit of 50 requests. Upgrade your plan to continue.', 'rate_limited'],
+    ["Google's quota reason", '"reason": "dailyLimitExceeded"', 'rate_limited'],
+    ['a quota told as exhausted', 'Quota exhausted for quota metric generate_content_requests', 'rate_limited'],
+    ['a disk quota stays the disk', 'write /data/out.bin: disk quota exceeded', 'disk_full'],
+    ["R's vector memory", 'Error: vector memory exhausted (limit reached?)\nExecution halted', 'oom'],
+    ["R's failed allocation", 'Error: cannot allocate vector of size 2.3 Gb\nExecution halted', 'oom'],
+    ["a timeout as the error's whole reason", 'Error: timeout', 'timeout'],
+    ["a structured log's timeout reason", '{"level":"error","msg":"sync aborted","reason":"timeout"}', 'timeout'],
+  ])('%s', (_name, tail, crashType) => {
+    expect(classify({ tail }).crashType).toBe(crashType);
+  });
+
+  it.each([
+    ['a TIMEOUT setting', 'export TIMEOUT=30\nconfig: TIMEOUT: 30s, RETRIES: 3'],
+    ["a node's healthy condition table", 'MemoryPressure   False   KubeletHasSufficientMemory'],
+    ['timeout as a word in a setting', 'status: timeout budget set to 30s'],
+    ['no step past its limit', 'Ran 120 tests in 4.2s; none took longer than the configured threshold'],
+    ['quota usage told', 'checking quota usage: 12% of daily quota used'],
+  ])('%s names no cause', (_name, tail) => {
+    expect(classify({ tail }).crashType).toBe('unknown');
   });
 });

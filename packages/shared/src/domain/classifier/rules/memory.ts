@@ -116,12 +116,27 @@ export const memoryRules: Rule[] = [
     summary: 'The container was OOMKilled: it went over its memory limit',
   },
   {
+    // A supervisor enforcing a memory limit in its own words: YARN's `exceeding physical memory
+    // limits`, Dask's nanny restarting a worker that `exceeded 95% memory budget` (its terminate
+    // threshold, not a warning's).
     id: 'memory-limit',
     crashType: 'oom',
     weight: 0.9,
     pattern:
-      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory/i,
+      /The node was low on resource: memory|exceed(?:ed|ing|s)? (?:its |the )?(?:physical |virtual |container )?memory limits?|memory limit (?:exceeded|reached)|Memory quota (?:vastly )?exceeded|memory cgroup out of memory|exceeded \d+% memory budget/i,
     summary: (m) => `The process went over its memory limit (${gist(m[0], 80)})`,
+  },
+  {
+    // The kubelet evicting pods because the node runs out of memory: `The node had condition:
+    // [MemoryPressure]`, its eviction manager reclaiming `resourceName="memory"`. An eviction is a
+    // stop from outside (orchestrator-stop, 0.8) that memory explains, so this outweighs it. A
+    // node's condition table (`MemoryPressure   False`) is no pressure.
+    id: 'eviction-memory',
+    crashType: 'oom',
+    weight: 0.92,
+    pattern:
+      /\bMemoryPressure\b(?!\s+False)|\bmemory-pressure\b|\bevict\w*\b.{0,80}(?:\bmemory pressure\b|resourceName="?memory\b)|\bmemory pressure\b.{0,40}\bevict/i,
+    summary: (m) => `Evicted for the node's memory (${gist(m[0], 80)})`,
   },
   {
     id: 'gpu-oom',
@@ -156,9 +171,10 @@ export const memoryRules: Rule[] = [
     id: 'enomem',
     crashType: 'oom',
     weight: 0.85,
-    // gunicorn's `was sent SIGKILL! Perhaps out of memory?` is its guess about any SIGKILL (it says so
+    // Memory exhausted in R's words (`vector memory exhausted`, `cannot allocate vector of size
+    // 2.3 Gb`) and `unable to allocate memory`. gunicorn's `was sent SIGKILL! Perhaps out of memory?` is its guess about any SIGKILL (it says so
     // after its own WORKER TIMEOUT kill too): a question is no memory evidence.
-    pattern: /Cannot allocate memory|\bENOMEM\b|\bout of memory\b(?!\?)|\bOOM\b/i,
+    pattern: /Cannot allocate memory|\bENOMEM\b|\bvector memory exhausted\b|cannot allocate vector of size|\bunable to allocate (?:\d+ bytes of )?memory\b|\bout of memory\b(?!\?)|\bOOM\b/i,
     summary: (m) => `The process ran out of memory (${m[0]})`,
   },
   // Too weak to decide alone; with a SIGKILL it turns "killed" into an OOM kill.
@@ -167,7 +183,7 @@ export const memoryRules: Rule[] = [
     crashType: 'oom',
     weight: 0.25,
     pattern:
-      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:[89]\d|100)(?:\.\d+)?\s?%|\b(?:[89]\d|100)(?:\.\d+)?\s?% (?:of (?:its |the )?)?(?:memory|RAM|heap)\b|exceeded \d+% memory budget|memory pressure|low on memory|running low on memory|(?:high|unmanaged) memory (?:usage|use)|approaching (?:the )?memory limit|\b(?:rss|mem(?:ory)?|RAM)\b[^%\n]{0,60}\bavailable:? (?:0(?:\.\d+)? ?Gi?B|\d{1,3}(?:\.\d+)? ?Mi?B)\b/i,
+      /memory (?:usage|use|utili[sz]ation)\D{0,20}(?:[89]\d|100)(?:\.\d+)?\s?%|\b(?:[89]\d|100)(?:\.\d+)?\s?% (?:of (?:its |the )?)?(?:memory|RAM|heap)\b|memory pressure|low on memory|running low on memory|(?:high|unmanaged) memory (?:usage|use)|approaching (?:the )?memory limit|\b(?:rss|mem(?:ory)?|RAM)\b[^%\n]{0,60}\bavailable:? (?:0(?:\.\d+)? ?Gi?B|\d{1,3}(?:\.\d+)? ?Mi?B)\b/i,
     summary: (m) => `Memory pressure before the death (${gist(m[0], 60)})`,
   },
 ];

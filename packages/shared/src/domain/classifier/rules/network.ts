@@ -61,8 +61,9 @@ export const networkRules: Rule[] = [
     crashType: 'network_error',
     weight: 0.8,
     // undici's `fetch failed` is its error's whole message (`TypeError: fetch failed`); after a word
-    // (`shard fetch failed`) it is a program's own step failing, of no stated cause.
-    pattern: /(?<![A-Za-z] )\bfetch failed\b|\bConnection error\.|\bRemoteProtocolError\b|Server disconnected without sending a response|\bNetwork ?Error\b|\bnetwork error\b|\bERR_NETWORK\b|Network request failed|\bConnection lost\b|Connection closed by|\bEADDRINUSE\b/,
+    // (`shard fetch failed`) it is a program's own step failing, of no stated cause. Agent CLIs'
+    // loop lines (`Reconnecting... waiting for network`) say the link is down in their own words.
+    pattern: /(?<![A-Za-z] )\bfetch failed\b|\bConnection error\.|\bRemoteProtocolError\b|Server disconnected without sending a response|\bNetwork ?Error\b|\bnetwork error\b|\bERR_NETWORK\b|Network request failed|\b[Cc]onnection lost\b|\b[Ww]aiting for (?:a |the )?network(?: connection)?(?=$|[.,;:…)]| to (?:come back|return|reconnect))|\b[Nn]o (?:network|internet) connection\b|Connection closed by|\bEADDRINUSE\b/,
     summary: network,
   },
   {

@@ -10,15 +10,17 @@ export const rateLimitRules: Rule[] = [
     crashType: 'rate_limited',
     weight: 0.95,
     pattern:
-      /\b(?:rate_limit_error|rate_limit_exceeded|RateLimitError|RateLimitExceeded(?:Exception)?|RATE_LIMIT_EXCEEDED|TooManyRequests(?:Error|Exception)?|ThrottlingException|Throttling: Rate exceeded)\b/,
+      /\b(?:rate_limit_error|rate_limit_exceeded|RateLimitError|RateLimitExceeded(?:Exception)?|RATE_LIMIT_EXCEEDED|TooManyRequests(?:Error|Exception)?|ThrottlingException|Throttling: Rate exceeded|dailyLimitExceeded|userRateLimitExceeded|rateLimitExceeded|quotaExceeded)\b/,
     summary: (m) => `Rate limited by the provider (${m[0]})`,
   },
   {
+    // Agent CLIs' plan limits are rate limits over a window (Claude Code's `Claude AI usage limit
+    // reached|<reset epoch>`, `5-hour limit reached ∙ resets 3pm`): the work resumes when the window does.
     id: 'rate-limit-words',
     crashType: 'rate_limited',
     weight: 0.93,
     pattern:
-      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b/i,
+      /Rate limit reached for|API rate limit exceeded|secondary rate limit|\brate limit (?:exceeded|reached|hit)\b|exceeded (?:the |your )?(?:[\w-]+ )?rate limit|would exceed (?:the |your )?(?:account's |organization's )?rate limit|\brate[- ]limited\b|\bToo Many Requests\b|Please reduce your request rate|\bSlowDown\b|(?<!disk |storage |memory |CPU )\busage limit (?:reached|exceeded|hit)\b|\b(?:\d+-hour|daily|weekly|monthly) limit reached\b|(?:reached|hit|exceeded) (?:your |the )?(?:\w+ )?usage limit\b|\b(?:reached|hit|exceeded|exhausted) (?:your |the |its )?(?:daily|weekly|monthly|hourly) (?:\w+ )?(?:limit|cap|allowance)\b|\b(?:daily|weekly|monthly|hourly) (?:\w+ )?(?:limit|cap) (?:exceeded|hit|exhausted)\b/i,
     summary: (m) => `Rate limited by the provider (${gist(m[0], 60)})`,
   },
   {
@@ -29,12 +31,13 @@ export const rateLimitRules: Rule[] = [
     summary: 'Rate limited by the provider (HTTP 429)',
   },
   {
-    // Quota is a rate limit over a longer window (DESIGN §5); memory and disk quotas are not.
+    // Quota is a rate limit over a longer window (DESIGN §5), whatever verb tells its end (`exhausted
+    // your daily quota`, `Quota exhausted for quota metric …`); memory and disk quotas are not.
     id: 'quota',
     crashType: 'rate_limited',
     weight: 0.92,
     pattern:
-      /insufficient_quota|exceeded your current quota|(?<!disk |memory |storage )\bquota (?:has been )?exceeded|Quota exceeded for|RESOURCE_EXHAUSTED|\bResourceExhausted\b(?!Error)|Resource has been exhausted|credit balance is too low|billing[_ ]hard[_ ]limit/i,
+      /insufficient_quota|exceeded your current quota|(?<!disk |memory |storage )\bquota (?:has been )?exceeded|Quota exceeded for|RESOURCE_EXHAUSTED|\bResourceExhausted\b(?!Error)|Resource has been exhausted|credit balance is too low|billing[_ ]hard[_ ]limit|\b(?:exhausted|exceeded|reached|hit|used up|ran out of|run out of|out of) (?:your |the |its |this )?(?:(?!disk|memory|storage|inode|file|cpu)\w+ )?quota\b|(?<!disk |memory |storage |inode |file )\bquota (?:is |has been |was )?(?:exhausted|reached|used up)\b|\bQuota exhausted\b/i,
     summary: (m) => `Provider quota exhausted (${gist(m[0], 60)})`,
   },
   {

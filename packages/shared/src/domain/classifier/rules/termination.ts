@@ -69,6 +69,19 @@ export const killedRules: Rule[] = [
     summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
   },
   {
+    // Runtimes telling a stop from outside as their own shutdown exception or exit reason: Sidekiq's
+    // `Sidekiq::Shutdown` (the job is pushed back), Ruby's `Interrupt` and `SignalException`, the
+    // BEAM's `(EXIT from #PID<…>) killed` / `shutdown` and `exception exit: killed`, celery's
+    // `WorkerShutdown`/`WorkerTerminate`. They are what a signal looks like from inside, so they
+    // outweigh the exception rules that would read them as a bug (elixir-exception, ruby-exception).
+    id: 'runtime-shutdown',
+    crashType: 'killed',
+    weight: 0.86,
+    pattern:
+      /\b[A-Z]\w*::Shutdown\b|\bSignalException\b|:in [`'][^']*': Interrupt$|\(Interrupt\)$|^Interrupt$|\((?:EXIT|exit)(?: from #PID<[\d.]+>)?\) (?:killed|shutdown)\b|\bexception exit: (?:killed|shutdown)\b|\breason: :(?:killed|shutdown)\b|\bWorker(?:Shutdown|Terminate)\b/,
+    summary: (m) => `Stopped from outside (${gist(m[0], 60)})`,
+  },
+  {
     id: 'graceful-stop',
     crashType: 'killed',
     weight: 0.72,
@@ -80,22 +93,26 @@ export const killedRules: Rule[] = [
 /** The work's own deadline. */
 export const timeoutRules: Rule[] = [
   {
+    // A supervisor's or platform's own time limit, told before the kill it causes (celery's `Hard
+    // time limit (300s) exceeded`, Jenkins' `Cancelling nested steps due to timeout`, Cloud Run's
+    // `reached the maximum request timeout`): the deadline explains the SIGKILL that follows.
     id: 'deadline',
     crashType: 'timeout',
     weight: 0.95,
     pattern:
-      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit) (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'|\b[Tt]imeout has been exceeded\b|\bdeadline has elapsed\b/i,
+      /DeadlineExceeded|DEADLINE_EXCEEDED|context deadline exceeded|Deadline Exceeded|Task timed out after|exceeded the maximum execution time|execution took longer than|test timed out after|Exceeded timeout of \d+|Maximum execution time of \d+ seconds? exceeded|Client\.Timeout exceeded|timeout: sending signal|\btimed out after \d|TimeoutExpired|CPU time limit exceeded|\bSIGXCPU\b|exceeded (?:its |the )?(?:time budget|time limit|deadline)|Timeout of \d+ ?ms exceeded|Failed: Timeout >\d|timeout while waiting for|time (?:budget|limit)(?: \(\d+(?:\.\d+)? ?m?s\))? (?:was )?exceeded|wall[- ]?clock (?:time )?(?:limit|budget)|DUE TO TIME LIMIT|(?:time|wall[- ]?clock) budget\b.{0,30}\bexhausted|^\+{5,} Timeout \+{5,}$|\bdeadline exceeded\b|\b(?:Soft)?TimeLimitExceeded\b|Failed with result 'timeout'|\b[Tt]imeout has been exceeded\b|\bdeadline has elapsed\b|reached the maximum request timeout|\b(?:ran|took|has been running|was running) longer than (?:the |its |their )?(?:maximum|max|allowed|configured|permitted|specified) (?:\w+ )?(?:time|timeout|duration|limit|run ?time)\b|exceeded (?:the |its )?max(?:imum)? (?:allowed )?(?:execution |run(?:ning)? |job |build |wall[- ]?clock )?time\b|\b(?:reached|hit|exceeded|past|over) (?:its |the |their |a |your )?(?:\w+ )?time ?limit\b|\btime ?limit (?:reached|hit|exceeded|expired)\b|\b(?:cancel+(?:ed|ing)|abort(?:ed|ing)|kill(?:ed|ing)|terminat(?:ed|ing)|stopp(?:ed|ing))\b.{0,40}\bdue to (?:a |the )?time ?out\b/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
     // A deadline told as its length: `socket timeout after 500 ms`, a handler's `no reply from
-    // upstream within 1s` (perl's ALRM idiom), gunicorn's master killing a worker past --timeout.
+    // upstream within 1s` (perl's ALRM idiom), gunicorn's, unicorn's (`timeout (61s > 60s), killing`)
+    // and puma's masters killing a worker past their timeout: the kill they then log is the deadline's.
     // It outweighs the exception that carried it (a `new Error('… timeout after 500 ms')`).
     id: 'deadline-length',
     crashType: 'timeout',
     weight: 0.93,
     pattern:
-      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b/i,
+      /\btime(?:d[ -])?out after \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bno (?:reply|response|answer|output)\b.{0,40}\b(?:within|in) \d+(?:\.\d+)? ?(?:ms|s|secs?|seconds?|m|mins?|minutes?)\b|\bWORKER TIMEOUT\b|\btimeout \(\d+(?:\.\d+)?s > \d+(?:\.\d+)?s\)|\bTerminating timed out worker\b/i,
     summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
   },
   {
@@ -136,6 +153,38 @@ export const timeoutRules: Rule[] = [
     weight: 0.9,
     pattern: /^killed: true,$/,
     summary: "A child process ran past the timeout its parent gave it (node exec's killed: true)",
+  },
+  {
+    // Test runners', schedulers' and CI systems' status word for a run stopped at its limit: ctest's
+    // `***Timeout 1500.01 sec` and `(Timeout)`, bazel's `TIMEOUT in 300.1s`, Slurm's `TIMEOUT` state.
+    // Upper case only, and not a setting (`TIMEOUT=30`, `TIMEOUT: 30`) nor a connect's (`Connection
+    // TIMEOUT` is the network's; `UND_ERR_CONNECT_TIMEOUT` has no word boundary).
+    id: 'timeout-status',
+    crashType: 'timeout',
+    weight: 0.9,
+    pattern: /\*\*\*Timeout\b|\((?:Timeout|TIMEOUT)\)$|\[(?:TIMEOUT|Timeout|TIMED OUT)\]|(?<![Cc]onnect(?:ion)? )\bTIMEOUT\b(?!\s*[=:])/,
+    summary: (m) => `The work ran past its deadline: ${excerpt(m, 120)}`,
+  },
+  {
+    // The BEAM's exit reason `timeout`: Erlang's `{timeout,{gen_server,call,…}}`, Elixir's
+    // `** (EXIT) time out` under `exited in: GenServer.call(…, 5000)`: a call past its deadline,
+    // which outweighs the Elixir exception banner carrying it (elixir-exception, 0.75). A failed
+    // connect is `{error,timeout}`, which this does not read.
+    id: 'runtime-timeout-exit',
+    crashType: 'timeout',
+    weight: 0.92,
+    pattern: /\{timeout,\s*\{|\((?:EXIT|exit)\) time ?out\b|\bexception exit: timeout\b/,
+    summary: (m) => `A call ran past its deadline: ${excerpt(m, 120)}`,
+  },
+  {
+    // A timeout given as the error's whole reason (`Error: timeout`, `failed: Timeout.`,
+    // `reason=timeout`, `error: timeout after 30s`), not a word in a setting (`status: timeout budget
+    // set`): weaker than any connect rule, so a connect's own words beside it stay the network's.
+    id: 'timeout-reason',
+    crashType: 'timeout',
+    weight: 0.78,
+    pattern: /\b(?:error|fatal|failed|failure|exited|reason|status|result)\b["']?[:=]?\s*["'(]?time ?out\b(?=\s*(?:$|[.,;:!)"'\]}]|after\b|waiting\b|exceeded\b|expired\b|reached\b))/i,
+    summary: (m) => `Timed out: ${excerpt(m, 120)}`,
   },
   {
     id: 'timed-out',
