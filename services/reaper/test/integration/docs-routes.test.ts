@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@smart-reap/shared';
-import { createApp } from '../../src/api/create-app.js';
-import { createQueueBoard, type QueueBoard } from '../../src/board/queue-board.js';
-import { IncidentResolver } from '../../src/incidents/incident-resolver.js';
-import { Readiness } from '../../src/ops/readiness.js';
+import type { QueueBoard } from '../../src/board/queue-board.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
+import { fullReaperApp } from './api-server.js';
 import { appRoutes } from './app-routes.js';
 
 const DOC = new URL('../../../../docs/api.md', import.meta.url);
@@ -30,19 +26,9 @@ describe('docs/api.md lists exactly the routes of the app', () => {
     // Built as `reaper start` builds the reaper's app: every optional part mounted.
     const core = await createTestCore();
     dispose = core.dispose;
-    board = createQueueBoard(core.queues);
-    const resolver = new IncidentResolver({ incidents: core.incidents, store: core.store, queues: core.queues, events: core.events });
-    const app = createApp({
-      tasks: core.tasks,
-      events: core.events,
-      kindStats: core.kindStats,
-      incidents: core.incidents,
-      resolveIncident: (id, by) => resolver.resolve(id, by),
-      readiness: new Readiness(),
-      registry: new Registry(),
-      logger: createLogger('test', 'silent'),
-      board: board.router,
-    });
+    const built = fullReaperApp(core);
+    board = built.board;
+    const app = built.app;
     const documented = documentedRoutes(readFileSync(DOC, 'utf8'));
     const served = appRoutes(app);
     expect(new Set(documented).size, 'a route is documented twice').toBe(documented.length);

@@ -1,15 +1,12 @@
 import type { Server } from 'node:http';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, redact } from '@smart-reap/shared';
+import { redact } from '@smart-reap/shared';
 import { ROUTES } from '../../src/api/api-routes.js';
-import { createApp } from '../../src/api/create-app.js';
 import type { RouteSpec } from '../../src/api/route-table.js';
 import { listen } from '../../src/api/service-host.js';
-import { createQueueBoard, type QueueBoard } from '../../src/board/queue-board.js';
-import { IncidentResolver } from '../../src/incidents/incident-resolver.js';
-import { Readiness } from '../../src/ops/readiness.js';
+import type { QueueBoard } from '../../src/board/queue-board.js';
 import { createTestCore } from '../../../../test/support/test-core.js';
+import { fullReaperApp, jsonCaller } from './api-server.js';
 import { appRoutes } from './app-routes.js';
 
 const TOKEN = 'openapi-test-token';
@@ -24,39 +21,15 @@ describe('GET /openapi.json: the document of the routes the app serves', () => {
   let routes: string[];
   let doc: Json;
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text, type: res.headers.get('content-type') ?? '' };
-  };
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    jsonCaller(url, { authorization: `Bearer ${TOKEN}` })(method, path, body, headers);
 
   beforeAll(async () => {
     // Built as `reaper start` builds the reaper's app: every optional part mounted, a token set.
     core = await createTestCore({ API_TOKEN: TOKEN });
-    board = createQueueBoard(core.queues);
-    const resolver = new IncidentResolver({ incidents: core.incidents, store: core.store, queues: core.queues, events: core.events });
-    const app = createApp({
-      tasks: core.tasks,
-      events: core.events,
-      kindStats: core.kindStats,
-      incidents: core.incidents,
-      resolveIncident: (id, by) => resolver.resolve(id, by),
-      readiness: new Readiness(),
-      registry: new Registry(),
-      logger: createLogger('test', 'silent'),
-      apiToken: TOKEN,
-      board: board.router,
-    });
+    const built = fullReaperApp(core, TOKEN);
+    board = built.board;
+    const app = built.app;
     routes = appRoutes(app);
     const listening = await listen(app, 0, '127.0.0.1');
     server = listening.server;
